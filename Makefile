@@ -1,0 +1,92 @@
+# Diver — build, test, demo, install.  Plain GNU make; see README.md.
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/diver
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+CC = gcc
+
+# `make SAN=1` builds with AddressSanitizer and UBSan (make check does).
+SAN ?=
+BUILD ?= build
+
+PKGS := libarchive libcurl jansson libcmark openssl
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT := -O2 -g
+ifeq ($(SAN),1)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+       -fno-sanitize-recover=undefined
+endif
+ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP \
+	-Ilib $(PKG_CFLAGS) -DDIVER_DATADIR='"$(DATADIR)"' $(CFLAGS)
+ALL_LDFLAGS := $(OPT) $(LDFLAGS)
+LIBS := $(PKG_LIBS) -lpthread
+
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBDIVER := $(BUILD)/libdiver.a
+
+TOOLS := catalog-gen bundler diver
+BINS := $(TOOLS:%=$(BUILD)/bin/%)
+tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard $(1)/*.c)))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*_test.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check demo install uninstall clean deps tests bench fuzz
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBDIVER): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcsD $@ $(LIB_OBJS)
+
+.SECONDEXPANSION:
+$(BUILD)/bin/%: $$(call tool_objs,%) $(LIBDIVER)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call tool_objs,$*) $(LIBDIVER) $(LIBS)
+
+$(BUILD)/tests/%_test: $(BUILD)/obj/tests/unit/%_test.o $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
+
+tests: $(BINS) $(UNIT_BINS)
+
+deps:
+	scripts/install-deps
+
+# The test suite: sanitizer build in build/san, then every unit and shell test.
+check: deps
+	$(MAKE) BUILD=build/san SAN=1 tests
+	DIVER_BUILD=build/san tests/run
+
+demo: deps all
+	scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	cp -R site-templates $(DESTDIR)$(DATADIR)/
+	for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
+	for m in docs/man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build tests/out
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,379 @@
+#include "tarball.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "strbuf.h"
+
+#define IO_CHUNK (256 * 1024)
+
+const struct tar_limits tar_limits_default = {
+	.max_entry = 4ULL << 30,
+	.max_total = 16ULL << 30,
+	.max_entries = 1000000,
+	.max_ratio = 1000,
+	.allow_dirs = true,
+};
+
+struct tar_writer {
+	struct archive *a;
+	int64_t mtime;
+	unsigned char *buf;
+};
+
+struct tar_writer *
+tar_writer_open(int fd, int level, int64_t mtime, struct dv_err *e)
+{
+	struct tar_writer *w = xcalloc(1, sizeof *w);
+	char lv[16];
+
+	snprintf(lv, sizeof lv, "%d", level);
+	w->a = archive_write_new();
+	w->mtime = mtime;
+	if (!w->a || archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
+	    archive_write_add_filter_zstd(w->a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(w->a, "zstd", "compression-level", lv)
+		    != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+		dv_errf(e, "cannot start a tar.zst stream: %s",
+			w->a ? archive_error_string(w->a) : "out of memory");
+		tar_writer_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int
+write_header(struct tar_writer *w, const char *name, uint64_t size,
+	     bool executable, struct dv_err *e)
+{
+	struct archive_entry *ent = archive_entry_new();
+	int rc;
+
+	archive_entry_set_pathname(ent, name);
+	archive_entry_set_filetype(ent, AE_IFREG);
+	archive_entry_set_perm(ent, executable ? 0755 : 0644);
+	archive_entry_set_size(ent, (la_int64_t)size);
+	archive_entry_set_mtime(ent, w->mtime, 0);
+	archive_entry_set_uid(ent, 0);
+	archive_entry_set_gid(ent, 0);
+	rc = archive_write_header(w->a, ent);
+	archive_entry_free(ent);
+	if (rc != ARCHIVE_OK)
+		return dv_errf(e, "cannot write entry '%s': %s", name,
+			       archive_error_string(w->a));
+	return 0;
+}
+
+static int
+write_data(struct tar_writer *w, const char *name, const void *data, size_t len,
+	   struct dv_err *e)
+{
+	la_ssize_t n = archive_write_data(w->a, data, len);
+
+	if (n < 0 || (size_t)n != len)
+		return dv_errf(e, "cannot write entry '%s': %s", name,
+			       archive_error_string(w->a));
+	return 0;
+}
+
+int
+tar_writer_add_data(struct tar_writer *w, const char *name, const void *data,
+		    size_t len, bool executable, struct dv_err *e)
+{
+	if (write_header(w, name, len, executable, e) < 0)
+		return -1;
+	return len ? write_data(w, name, data, len, e) : 0;
+}
+
+int
+tar_writer_add_file(struct tar_writer *w, const char *name, const char *src,
+		    char hex[SHA256_HEX], uint64_t *size, struct dv_err *e)
+{
+	struct sha256 *h = NULL;
+	struct stat st;
+	uint64_t left;
+	ssize_t n = 0;
+	int rc = -1, fd;
+
+	fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return dv_errno(e, "cannot open '%s'", src);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		dv_errf(e, "'%s' is not a regular file", src);
+		goto out;
+	}
+	if (write_header(w, name, (uint64_t)st.st_size, st.st_mode & 0100, e) < 0)
+		goto out;
+	if (!w->buf)
+		w->buf = xmalloc(IO_CHUNK);
+	if (hex)
+		h = sha256_new();
+	for (left = (uint64_t)st.st_size; left > 0; left -= (uint64_t)n) {
+		n = read(fd, w->buf, left < IO_CHUNK ? left : IO_CHUNK);
+		if (n <= 0) {
+			if (n < 0)
+				dv_errno(e, "cannot read '%s'", src);
+			else
+				dv_errf(e, "'%s' shrank while being read", src);
+			goto out;
+		}
+		if (h)
+			sha256_update(h, w->buf, (size_t)n);
+		if (write_data(w, name, w->buf, (size_t)n, e) < 0)
+			goto out;
+	}
+	if (h)
+		sha256_final_hex(h, hex);
+	if (size)
+		*size = (uint64_t)st.st_size;
+	rc = 0;
+out:
+	sha256_free(h);
+	close(fd);
+	return rc;
+}
+
+int
+tar_writer_close(struct tar_writer *w, struct dv_err *e)
+{
+	if (archive_write_close(w->a) != ARCHIVE_OK)
+		return dv_errf(e, "cannot finish the tar.zst stream: %s",
+			       archive_error_string(w->a));
+	return 0;
+}
+
+void
+tar_writer_free(struct tar_writer *w)
+{
+	if (!w)
+		return;
+	if (w->a)
+		archive_write_free(w->a);
+	free(w->buf);
+	free(w);
+}
+
+struct tar_reader {
+	struct archive *a;
+	char *name;
+	struct tar_limits limits;
+	uint64_t entries, total;
+	char *path;
+};
+
+struct tar_reader *
+tar_reader_open(int fd, const char *name, const struct tar_limits *limits,
+		struct dv_err *e)
+{
+	struct tar_reader *r = xcalloc(1, sizeof *r);
+
+	r->a = archive_read_new();
+	r->name = xstrdup(name);
+	r->limits = limits ? *limits : tar_limits_default;
+	if (!r->a || archive_read_support_filter_zstd(r->a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(r->a) != ARCHIVE_OK ||
+	    archive_read_open_fd(r->a, fd, 64 * 1024) != ARCHIVE_OK) {
+		dv_errf(e, "%s: cannot read as tar.zst: %s", name,
+			r->a ? archive_error_string(r->a) : "out of memory");
+		tar_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static const char *
+type_name(mode_t type)
+{
+	switch (type) {
+	case AE_IFLNK: return "a symbolic link";
+	case AE_IFCHR: return "a character device";
+	case AE_IFBLK: return "a block device";
+	case AE_IFIFO: return "a FIFO";
+	case AE_IFSOCK: return "a socket";
+	case AE_IFDIR: return "a directory";
+	default: return "not a regular file";
+	}
+}
+
+static int
+check_entry(struct tar_reader *r, struct archive_entry *ae,
+	    struct tar_entry *ent, struct dv_err *e)
+{
+	mode_t type = archive_entry_filetype(ae);
+	const char *p = archive_entry_pathname(ae);
+	size_t len;
+	char *what;
+	int rc;
+
+	if (!p)
+		return dv_errf(e, "%s: an entry has no path", r->name);
+	free(r->path);
+	r->path = xstrdup(p);
+	len = strlen(r->path);
+	if (type == AE_IFDIR && len > 1 && r->path[len - 1] == '/')
+		r->path[len - 1] = '\0';
+	what = xasprintf("%s: member", r->name);
+	rc = fs_check_relative(r->path, what, e);
+	free(what);
+	if (rc < 0)
+		return -1;
+	if (archive_entry_hardlink(ae))
+		return dv_errf(e, "%s: member '%s' is a hard link; only regular "
+			       "files are allowed", r->name, r->path);
+	if (type != AE_IFREG && !(type == AE_IFDIR && r->limits.allow_dirs))
+		return dv_errf(e, "%s: member '%s' is %s; only regular files are "
+			       "allowed", r->name, r->path, type_name(type));
+	ent->path = r->path;
+	ent->type = type == AE_IFDIR ? TAR_DIR : TAR_FILE;
+	ent->size = archive_entry_size_is_set(ae) ? (uint64_t)archive_entry_size(ae) : 0;
+	ent->executable = (archive_entry_perm(ae) & 0100) != 0;
+	return 0;
+}
+
+int
+tar_reader_next(struct tar_reader *r, struct tar_entry *ent, struct dv_err *e)
+{
+	struct archive_entry *ae;
+	int rc = archive_read_next_header(r->a, &ae);
+
+	if (rc == ARCHIVE_EOF)
+		return 0;
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+		return dv_errf(e, "%s: damaged or truncated: %s", r->name,
+			       archive_error_string(r->a));
+	if (++r->entries > r->limits.max_entries)
+		return dv_errf(e, "%s: more than %llu members", r->name,
+			       (unsigned long long)r->limits.max_entries);
+	if (check_entry(r, ae, ent, e) < 0)
+		return -1;
+	if (ent->size > r->limits.max_entry)
+		return dv_errf(e, "%s: member '%s' is larger than the limit of "
+			       "%llu bytes", r->name, ent->path,
+			       (unsigned long long)r->limits.max_entry);
+	r->total += ent->size;
+	if (r->total > r->limits.max_total)
+		return dv_errf(e, "%s: members add up to more than the limit of "
+			       "%llu bytes", r->name,
+			       (unsigned long long)r->limits.max_total);
+	return 1;
+}
+
+ssize_t
+tar_reader_read(struct tar_reader *r, void *buf, size_t n, struct dv_err *e)
+{
+	la_ssize_t got = archive_read_data(r->a, buf, n);
+	uint64_t raw, plain;
+
+	if (got < 0)
+		return dv_errf(e, "%s: damaged or truncated at member '%s': %s",
+			       r->name, r->path ? r->path : "?",
+			       archive_error_string(r->a));
+	raw = (uint64_t)archive_filter_bytes(r->a, -1);
+	plain = (uint64_t)archive_filter_bytes(r->a, 0);
+	if (plain > (1u << 20) && plain / (raw ? raw : 1) > r->limits.max_ratio)
+		return dv_errf(e, "%s: compression ratio over %llu:1 at member "
+			       "'%s'; refusing a likely decompression bomb",
+			       r->name, (unsigned long long)r->limits.max_ratio,
+			       r->path ? r->path : "?");
+	return got;
+}
+
+uint64_t
+tar_reader_raw_bytes(struct tar_reader *r)
+{
+	return (uint64_t)archive_filter_bytes(r->a, -1);
+}
+
+void
+tar_reader_free(struct tar_reader *r)
+{
+	if (!r)
+		return;
+	if (r->a)
+		archive_read_free(r->a);
+	free(r->name);
+	free(r->path);
+	free(r);
+}
+
+int
+tar_reader_stream(struct tar_reader *r, int out_fd, struct sha256 *h,
+		  uint64_t *got, struct dv_err *e)
+{
+	unsigned char *buf = xmalloc(IO_CHUNK);
+	ssize_t n;
+
+	*got = 0;
+	while ((n = tar_reader_read(r, buf, IO_CHUNK, e)) > 0) {
+		*got += (uint64_t)n;
+		if (h)
+			sha256_update(h, buf, (size_t)n);
+		if (out_fd >= 0 && fs_write_all(out_fd, buf, (size_t)n) < 0) {
+			n = dv_errno(e, "%s: cannot write member '%s'", r->name,
+				     r->path);
+			break;
+		}
+	}
+	free(buf);
+	return n < 0 ? -1 : 0;
+}
+
+static int
+extract_file(struct tar_reader *r, const struct tar_entry *ent,
+	     const char *dir, struct dv_err *e)
+{
+	uint64_t got;
+	int fd, rc;
+
+	fd = fs_create_beneath(dir, ent->path, ent->executable, e);
+	if (fd < 0)
+		return dv_err_prefix(e, "%s", r->name);
+	rc = tar_reader_stream(r, fd, NULL, &got, e);
+	if (close(fd) < 0 && rc == 0)
+		rc = dv_errno(e, "%s: cannot write member '%s'", r->name, ent->path);
+	if (rc == 0 && got != ent->size)
+		rc = dv_errf(e, "%s: member '%s' is truncated", r->name, ent->path);
+	return rc;
+}
+
+int
+tar_extract(const char *path, const char *dir, const char *name,
+	    const struct tar_limits *limits, struct dv_err *e)
+{
+	struct tar_reader *r;
+	struct tar_entry ent;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dv_errno(e, "cannot open '%s'", path);
+	r = tar_reader_open(fd, name, limits, e);
+	if (!r) {
+		close(fd);
+		return -1;
+	}
+	while ((rc = tar_reader_next(r, &ent, e)) > 0) {
+		if (ent.type == TAR_DIR) {
+			char *d = fs_join(dir, ent.path);
+			rc = fs_mkdir_p(d, 0755, e);
+			free(d);
+		} else {
+			rc = extract_file(r, &ent, dir, e);
+		}
+		if (rc < 0)
+			break;
+	}
+	tar_reader_free(r);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
