@@ -1,5 +1,6 @@
 # Diver — build, test, demo, install.  Plain GNU make; see README.md.
 .SUFFIXES:
+.SECONDARY:
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -43,23 +44,28 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all check demo install uninstall clean deps tests bench fuzz
 all: $(BINS)
 
+# `make V=1` shows the commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBDIVER): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcsD $@ $(LIB_OBJS)
+	$(Q)rm -f $@
+	$(Q)ar rcsD $@ $(LIB_OBJS)
 
 .SECONDEXPANSION:
 $(BUILD)/bin/%: $$(call tool_objs,%) $(LIBDIVER)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(call tool_objs,$*) $(LIBDIVER) $(LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(call tool_objs,$*) $(LIBDIVER) $(LIBS)
 
 $(BUILD)/tests/%_test: $(BUILD)/obj/tests/unit/%_test.o $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
 
 tests: $(BINS) $(UNIT_BINS)
 

@@ -157,7 +157,7 @@ catalog_dump(const struct catalog *c)
 		jv *k = jv_object(), *rels = jv_array();
 		jv_set(k, "name", jv_string(c->kernels[i].name));
 		for (size_t j = 0; j < c->kernels[i].nreleases; j++)
-			jv_push(rels, kernel_to_jv(&c->kernels[i].releases[j]));
+			jv_push(rels, kernel_to_jv(&c->kernels[i].releases[j], true));
 		jv_set(k, "releases", rels);
 		jv_push(ks, k);
 	}

@@ -272,6 +272,24 @@ sigkey_id(const struct sigkey *k, char id[KEYID_HEX])
 }
 
 struct pubkey *
+sigkey_public(const struct sigkey *k)
+{
+	unsigned char raw[32];
+	struct pubkey *pub;
+	EVP_PKEY *pkey;
+
+	if (raw_public(k->pkey, raw) < 0)
+		abort();
+	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, sizeof raw);
+	if (!pkey)
+		abort();
+	pub = xcalloc(1, sizeof *pub);
+	pub->pkey = pkey;
+	memcpy(pub->id, k->id, KEYID_HEX);
+	return pub;
+}
+
+struct pubkey *
 pubkey_load_mem(const char *pem, size_t len, const char *name, struct dv_err *e)
 {
 	BIO *bio = BIO_new_mem_buf(pem, (int)len);

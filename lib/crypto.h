@@ -50,6 +50,8 @@ void sigkey_free(struct sigkey *k);
 int sigkey_sign(struct sigkey *k, const void *msg, size_t len,
 		unsigned char sig[SIG_LEN], struct dv_err *e);
 void sigkey_id(const struct sigkey *k, char id[KEYID_HEX]);
+/* The public half of k, as a new pubkey. */
+struct pubkey *sigkey_public(const struct sigkey *k);
 
 struct pubkey *pubkey_load(const char *path, struct dv_err *e);
 /* name is used in messages only. */

@@ -63,41 +63,69 @@ fs_write_all(int fd, const void *data, size_t len)
 }
 
 int
-fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-		struct dv_err *e)
+fs_temp_open(const char *path, char **tmp, struct dv_err *e)
 {
-	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
+	int fd;
 
+	*tmp = xasprintf("%s.tmp-XXXXXX", path);
+	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0) {
-		dv_errno(e, "cannot create a temporary file for '%s'", path);
-		free(tmp);
+		dv_errno(e, "cannot create a temporary file beside '%s'", path);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fd;
+}
+
+int
+fs_temp_commit(int fd, char *tmp, const char *path, mode_t mode,
+	       struct dv_err *e)
+{
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		dv_errno(e, "cannot write '%s'", path);
+		fs_temp_abort(fd, tmp);
 		return -1;
 	}
-	if (fs_write_all(fd, data, len) < 0 || fchmod(fd, mode) < 0 ||
-	    fsync(fd) < 0) {
-		dv_errno(e, "cannot write '%s'", path);
-		goto fail;
-	}
 	if (close(fd) < 0) {
-		fd = -1;
 		dv_errno(e, "cannot write '%s'", path);
-		goto fail;
+		fs_temp_abort(-1, tmp);
+		return -1;
 	}
-	fd = -1;
 	if (rename(tmp, path) < 0) {
 		dv_errno(e, "cannot rename into '%s'", path);
-		goto fail;
+		fs_temp_abort(-1, tmp);
+		return -1;
 	}
 	fs_sync_parent(path);
 	free(tmp);
 	return 0;
-fail:
+}
+
+void
+fs_temp_abort(int fd, char *tmp)
+{
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	if (tmp)
+		unlink(tmp);
 	free(tmp);
-	return -1;
+}
+
+int
+fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		struct dv_err *e)
+{
+	char *tmp;
+	int fd = fs_temp_open(path, &tmp, e);
+
+	if (fd < 0)
+		return -1;
+	if (fs_write_all(fd, data, len) < 0) {
+		dv_errno(e, "cannot write '%s'", path);
+		fs_temp_abort(fd, tmp);
+		return -1;
+	}
+	return fs_temp_commit(fd, tmp, path, mode, e);
 }
 
 int
@@ -166,6 +194,8 @@ fs_staging_dir(const char *dest, char **out, struct dv_err *e)
 		free(tmp);
 		return -1;
 	}
+	/* mkdtemp makes it 0700; what we publish must be readable by servers. */
+	chmod(tmp, 0755);
 	*out = tmp;
 	return 0;
 }

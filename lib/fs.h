@@ -28,6 +28,17 @@ int fs_read_file(const char *path, size_t max, struct strbuf *out,
 int fs_write_atomic(const char *path, const void *data, size_t len,
 		    mode_t mode, struct dv_err *e);
 
+/*
+ * For writers that stream: open a new temporary file beside path (*tmp gets
+ * its name, owned by the caller), then either commit it (fsync, chmod,
+ * close, rename onto path) or abort it (close, unlink).  Both close fd and
+ * free *tmp.
+ */
+int fs_temp_open(const char *path, char **tmp, struct dv_err *e);
+int fs_temp_commit(int fd, char *tmp, const char *path, mode_t mode,
+		   struct dv_err *e);
+void fs_temp_abort(int fd, char *tmp);
+
 /* mkdir -p. */
 int fs_mkdir_p(const char *path, mode_t mode, struct dv_err *e);
 

@@ -505,7 +505,7 @@ file_ref_jv(const struct file_ref *r, const char *format)
 }
 
 static jv *
-variant_jv(const struct kernel_variant *v)
+variant_jv(const struct kernel_variant *v, bool with_package)
 {
 	jv *o = jv_object();
 
@@ -517,7 +517,7 @@ variant_jv(const struct kernel_variant *v)
 		jv_set(kit, "path", jv_string(v->kit_path));
 		jv_set(o, "kit", kit);
 	}
-	if (v->has_package)
+	if (with_package && v->has_package)
 		jv_set(o, "package", file_ref_jv(&v->package, NULL));
 	return o;
 }
@@ -530,7 +530,7 @@ set_opt(jv *o, const char *key, const char *s)
 }
 
 jv *
-kernel_to_jv(const struct kernel *k)
+kernel_to_jv(const struct kernel *k, bool with_packages)
 {
 	jv *o = jv_object(), *vars = jv_object();
 
@@ -553,7 +553,7 @@ kernel_to_jv(const struct kernel *k)
 	}
 	jv_set(o, "interface", jv_deep_copy(k->interface));
 	for (size_t i = 0; i < k->nvariants; i++)
-		jv_set(vars, k->variants[i].name, variant_jv(&k->variants[i]));
+		jv_set(vars, k->variants[i].name, variant_jv(&k->variants[i], with_packages));
 	jv_set(o, "variants", vars);
 	return o;
 }

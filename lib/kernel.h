@@ -61,8 +61,8 @@ int kernel_from_jv(const jv *v, const char *where, int flags, struct kernel *k,
 int kernel_load(const char *path, struct kernel *k, struct dv_err *e);
 void kernel_release(struct kernel *k);
 
-/* The normalized JSON of k (packages included when present). */
-jv *kernel_to_jv(const struct kernel *k);
+/* The normalized JSON of k; with_packages adds each variant's "package". */
+jv *kernel_to_jv(const struct kernel *k, bool with_packages);
 
 const struct kernel_variant *kernel_variant(const struct kernel *k,
 					    const char *name);

@@ -1,0 +1,77 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+int
+cli_next(const struct cli_cmd *cmd, int argc, char **argv, char **arg)
+{
+	struct option longopts[64];
+	char shortopts[160] = "+";
+	size_t n = 0, s = 1;
+	int c;
+
+	for (const struct cli_opt *o = cmd->opts; o->name && n < 63; o++, n++) {
+		longopts[n] = (struct option){ o->name,
+			o->arg ? required_argument : no_argument, NULL, o->id };
+		if (o->id > 0 && o->id < 256 && s + 3 < sizeof shortopts) {
+			shortopts[s++] = (char)o->id;
+			if (o->arg)
+				shortopts[s++] = ':';
+		}
+	}
+	shortopts[s] = '\0';
+	memset(&longopts[n], 0, sizeof longopts[n]);
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	*arg = optarg;
+	return c;
+}
+
+void
+cli_help(FILE *f, const struct cli_cmd *cmd)
+{
+	fprintf(f, "usage: %s\n", cmd->usage);
+	if (cmd->summary)
+		fprintf(f, "\n%s\n", cmd->summary);
+	if (cmd->opts[0].name)
+		fprintf(f, "\noptions:\n");
+	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
+		struct strbuf sb = STRBUF_INIT;
+		if (o->id > 0 && o->id < 256)
+			strbuf_addf(&sb, "-%c, ", o->id);
+		else
+			strbuf_addstr(&sb, "    ");
+		strbuf_addf(&sb, "--%s", o->name);
+		if (o->arg)
+			strbuf_addf(&sb, " %s", o->arg);
+		if (sb.len <= 26)
+			fprintf(f, "  %-26s %s\n", sb.buf, o->help);
+		else
+			fprintf(f, "  %s\n  %-26s %s\n", sb.buf, "", o->help);
+		strbuf_release(&sb);
+	}
+}
+
+void
+cli_list_options(FILE *f, const struct cli_cmd *cmd)
+{
+	for (const struct cli_opt *o = cmd->opts; o->name; o++)
+		fprintf(f, "--%s\n", o->name);
+}
+
+int
+cli_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry '%s --help'\n", prog);
+	return 2;
+}
