@@ -11,8 +11,8 @@ int
 cli_next(const struct cli_cmd *cmd, int argc, char **argv, char **arg)
 {
 	struct option longopts[64];
-	char shortopts[160] = "+";
-	size_t n = 0, s = 1;
+	char shortopts[160] = "";
+	size_t n = 0, s = 0;
 	int c;
 
 	for (const struct cli_opt *o = cmd->opts; o->name && n < 63; o++, n++) {

@@ -1,0 +1,43 @@
+/*
+ * backend — how a net is deployed.  One file per backend (backend_qemu.c,
+ * later libvirt and the co-kernel drivers), one row in the table of
+ * cmd_dive.c: adding a backend means adding both and nothing else.
+ */
+#ifndef DIVER_BACKEND_H
+#define DIVER_BACKEND_H
+
+#include <stdbool.h>
+
+#include "diver.h"
+
+struct dive_opts {
+	const char *mode;       /* vm | splitvm | hw */
+	const char *via;        /* backend name, NULL = the mode's default */
+	const char *accel;      /* auto | kvm | tcg */
+	int cpus;
+	long mem_mib;
+	double timeout;         /* seconds, 0 = none */
+	const char *log_path;   /* kernel log (COM2) to this file, else stderr */
+	bool dry_run;           /* print what would run, run nothing */
+	char **args;            /* the app's arguments */
+	int nargs;
+};
+
+struct vm;                      /* a running instance; backend-private */
+
+struct backend {
+	const char *name;
+	const char *mode;
+	/* 0 when this host can run the backend; else why not, and the fix. */
+	int (*probe)(const struct dive_opts *o, struct dv_err *e);
+	struct vm *(*start)(const struct home *h, const struct net *n,
+			    const struct dive_opts *o, struct dv_err *e);
+	/* Stream the console until the net ends; *status is the app's status. */
+	int (*wait)(struct vm *vm, int *status, struct dv_err *e);
+	/* Stop (if running) and free everything, on every exit path. */
+	void (*stop)(struct vm *vm);
+};
+
+extern const struct backend backend_qemu;
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * backend_qemu.c — vm mode on QEMU.  diver sits between the terminal and
+ * the VM: QEMU's stdin and stdout are pipes to diver carrying COM1 (the
+ * framed console), COM2 goes straight to stderr or the --log file, and the
+ * exit status comes from the console's exit frame (or isa-debug-exit).
+ * QEMU dies with diver (PR_SET_PDEATHSIG), and on a timeout or a signal it
+ * is killed before diver exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "console.h"
+#include "fs.h"
+#include "strbuf.h"
+
+#define IO_CHUNK 65536
+#define QBOOT "/usr/share/qemu/qboot.rom"
+
+struct vm {
+	pid_t pid;
+	int to_guest, from_guest, sigfd;
+	sigset_t oldmask;
+	struct console con;
+	char **argv;
+	double timeout;
+	bool exited;
+	int wstatus;
+};
+
+struct argv_list {
+	char **v;
+	size_t n;
+};
+
+static void
+arg(struct argv_list *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 2) * sizeof *l->v);
+	l->v[l->n++] = xstrdup(s);
+	l->v[l->n] = NULL;
+}
+
+static void
+argf(struct argv_list *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+argf(struct argv_list *l, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	arg(l, sb.buf);
+	strbuf_release(&sb);
+}
+
+static void
+free_argv(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+static const char *
+qemu_binary(void)
+{
+	const char *q = getenv("DIVER_QEMU");
+
+	return q && *q ? q : "qemu-system-x86_64";
+}
+
+/*
+ * KVM only when it is the real thing: /dev/kvm opens, the CPU has hardware
+ * virtualization (vmx or svm) and the hardware module is loaded.  A nested
+ * paravirtual KVM (kvm-pvm) opens too, but runs guests far slower than TCG.
+ */
+static bool
+kvm_is_real(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool flags, module;
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	if (fs_read_file("/proc/cpuinfo", 16 << 20, &sb, NULL) < 0)
+		return false;
+	flags = strstr(sb.buf, " vmx") || strstr(sb.buf, " svm");
+	strbuf_release(&sb);
+	module = fs_is_dir("/sys/module/kvm_intel") || fs_is_dir("/sys/module/kvm_amd");
+	return flags && module;
+}
+
+static int
+choose_accel(const char *want, const char **accel, struct dv_err *e)
+{
+	if (!want || !strcmp(want, "auto")) {
+		*accel = kvm_is_real() ? "kvm" : "tcg";
+		return 0;
+	}
+	if (!strcmp(want, "tcg")) {
+		*accel = "tcg";
+		return 0;
+	}
+	if (!strcmp(want, "kvm")) {
+		if (access("/dev/kvm", R_OK | W_OK) < 0)
+			return dv_errno(e, "--accel kvm: cannot use /dev/kvm (load kvm_intel "
+					"or kvm_amd, and check its permissions)");
+		*accel = "kvm";
+		return 0;
+	}
+	return dv_errf(e, "--accel '%s': expected auto, kvm or tcg", want);
+}
+
+/* Every byte that is not plain printable ASCII travels as \xHH. */
+static void
+encode_arg(struct strbuf *sb, const char *a)
+{
+	if (!*a)
+		strbuf_addstr(sb, "\"\"");
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+		if (*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			strbuf_addch(sb, *p);
+		else
+			strbuf_addf(sb, "\\x%02x", *p);
+	}
+}
+
+static char *
+kernel_cmdline(const struct net *n, const struct dive_opts *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *app = jv_str(jv_get(jv_get(n->json, "app"), "name"));
+
+	strbuf_addstr(&sb, "argv0=");
+	encode_arg(&sb, app ? app : "app");
+	strbuf_addstr(&sb, " --");
+	for (int i = 0; i < o->nargs; i++) {
+		strbuf_addch(&sb, ' ');
+		encode_arg(&sb, o->args[i]);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* QEMU option values escape ',' as ",,". */
+static char *
+opt_escape(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *s; s++) {
+		strbuf_addch(&sb, *s);
+		if (*s == ',')
+			strbuf_addch(&sb, ',');
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+build_argv(const struct net *n, const struct dive_opts *o, struct argv_list *l,
+	   struct dv_err *e)
+{
+	const char *accel = "tcg";
+	char *image = fs_join(n->dir, "image"), *cmdline;
+
+	if (choose_accel(o->accel, &accel, e) < 0) {
+		free(image);
+		return -1;
+	}
+	arg(l, qemu_binary());
+	arg(l, "-nodefaults");
+	arg(l, "-no-user-config");
+	arg(l, "-display");
+	arg(l, "none");
+	arg(l, "-M");
+	arg(l, "pc");
+	if (fs_is_file(QBOOT)) {
+		arg(l, "-bios");
+		arg(l, QBOOT);
+	}
+	arg(l, "-accel");
+	arg(l, accel);
+	arg(l, "-m");
+	argf(l, "%ld", o->mem_mib);
+	arg(l, "-smp");
+	argf(l, "%d", o->cpus);
+	arg(l, "-kernel");
+	arg(l, image);
+	cmdline = kernel_cmdline(n, o);
+	arg(l, "-append");
+	arg(l, cmdline);
+	arg(l, "-chardev");
+	arg(l, "stdio,id=com1,signal=off");
+	arg(l, "-serial");
+	arg(l, "chardev:com1");
+	arg(l, "-chardev");
+	if (o->log_path) {
+		char *esc = opt_escape(o->log_path);
+		argf(l, "file,id=com2,path=%s", esc);
+		free(esc);
+	} else
+		arg(l, "file,id=com2,path=/dev/fd/2,append=on");
+	arg(l, "-serial");
+	arg(l, "chardev:com2");
+	arg(l, "-device");
+	arg(l, "isa-debug-exit,iobase=0xf4,iosize=0x04");
+	arg(l, "-no-reboot");
+	free(cmdline);
+	free(image);
+	return 0;
+}
+
+static int
+qemu_probe(const struct dive_opts *o, struct dv_err *e)
+{
+	const char *q = qemu_binary();
+	char *path = getenv("PATH") ? xstrdup(getenv("PATH")) : xstrdup("/usr/bin");
+	bool found = strchr(q, '/') && access(q, X_OK) == 0;
+
+	(void)o;
+	for (char *dir = strtok(path, ":"); dir && !found; dir = strtok(NULL, ":")) {
+		char *p = fs_join(dir, q);
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	free(path);
+	if (!found)
+		return dv_errf(e, "'%s' is not installed; install Debian's "
+			       "qemu-system-x86 (or run scripts/install-deps)", q);
+	return 0;
+}
+
+static void
+child_exec(struct vm *vm, int in, int out)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	dup2(in, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(vm->argv[0], vm->argv);
+	fprintf(stderr, "diver: cannot run %s: %s\n", vm->argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void
+qemu_stop(struct vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->pid > 0 && !vm->exited) {
+		kill(vm->pid, SIGKILL);
+		waitpid(vm->pid, &vm->wstatus, 0);
+	}
+	if (vm->to_guest >= 0)
+		close(vm->to_guest);
+	if (vm->from_guest >= 0)
+		close(vm->from_guest);
+	if (vm->sigfd >= 0)
+		close(vm->sigfd);
+	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
+	console_release(&vm->con);
+	free_argv(vm->argv);
+	free(vm);
+}
+
+static int
+spawn(struct vm *vm, struct dv_err *e)
+{
+	int in[2], out[2];
+	sigset_t mask;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return dv_errno(e, "cannot make a pipe");
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return dv_errno(e, "cannot make a pipe");
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &vm->oldmask);
+	vm->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	vm->pid = vm->sigfd < 0 ? -1 : fork();
+	if (vm->pid == 0)
+		child_exec(vm, in[0], out[1]);
+	close(in[0]);
+	close(out[1]);
+	vm->to_guest = in[1];
+	vm->from_guest = out[0];
+	if (vm->pid < 0)
+		return dv_errno(e, "cannot start %s", vm->argv[0]);
+	fcntl(vm->to_guest, F_SETFL, O_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void
+print_command(char **argv)
+{
+	for (char **p = argv; *p; p++) {
+		bool plain = strspn(*p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+				    "UVWXYZ0123456789-_=,./:") == strlen(*p) && **p;
+		printf("%s", p == argv ? "" : " ");
+		if (plain) {
+			printf("%s", *p);
+			continue;
+		}
+		putchar('\'');
+		for (const char *c = *p; *c; c++)
+			if (*c == '\'')
+				printf("'\\''");
+			else
+				putchar(*c);
+		putchar('\'');
+	}
+	putchar('\n');
+}
+
+static struct vm *
+qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
+	   struct dv_err *e)
+{
+	struct argv_list l = { 0 };
+	const char *console = jv_str(jv_get(jv_get(n->json, "interface"), "console"));
+	struct vm *vm;
+
+	(void)h;
+	if (build_argv(n, o, &l, e) < 0) {
+		free_argv(l.v);
+		return NULL;
+	}
+	if (o->dry_run) {
+		print_command(l.v);
+		free_argv(l.v);
+		return NULL;
+	}
+	if (qemu_probe(o, e) < 0) {
+		free_argv(l.v);
+		return NULL;
+	}
+	vm = xcalloc(1, sizeof *vm);
+	vm->argv = l.v;
+	vm->timeout = o->timeout;
+	vm->to_guest = vm->from_guest = vm->sigfd = -1;
+	console_init(&vm->con, !console || !strcmp(console, "framed-uart-1"));
+	if (spawn(vm, e) < 0) {
+		qemu_stop(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+struct pump {
+	struct vm *vm;
+	bool stdin_open;
+	int signo;              /* the signal that ended the dive, or 0 */
+	bool timed_out;
+	double deadline;        /* monotonic seconds, 0 = none */
+	unsigned char *buf, *out;
+};
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+kill_vm(struct pump *p)
+{
+	if (!p->vm->exited)
+		kill(p->vm->pid, SIGKILL);
+}
+
+/* Write all of it to stdout, waiting when stdout is non-blocking and full. */
+static int
+write_stdout(const unsigned char *b, size_t n)
+{
+	while (n) {
+		ssize_t w = write(STDOUT_FILENO, b, n);
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+on_guest_output(struct pump *p)
+{
+	ssize_t n = read(p->vm->from_guest, p->buf, IO_CHUNK);
+	size_t m;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(p->vm->from_guest);
+		p->vm->from_guest = -1;
+		return;
+	}
+	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
+	if (m && write_stdout(p->out, m) < 0 && !p->signo) {
+		/* the reader went away: end like a program killed by SIGPIPE */
+		p->signo = SIGPIPE;
+		kill_vm(p);
+	}
+}
+
+static void
+on_stdin(struct pump *p)
+{
+	ssize_t n = read(STDIN_FILENO, p->buf, IO_CHUNK);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		p->stdin_open = false;
+		console_queue_eof(&p->vm->con);
+		return;
+	}
+	console_queue_input(&p->vm->con, p->buf, (size_t)n);
+}
+
+static void
+on_guest_writable(struct pump *p)
+{
+	struct console *c = &p->vm->con;
+	ssize_t n = write(p->vm->to_guest, console_pending_data(c), console_pending(c));
+
+	if (n > 0)
+		console_consumed(c, (size_t)n);
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		console_consumed(c, console_pending(c));   /* the VM is gone */
+}
+
+static void
+on_signal(struct pump *p)
+{
+	struct signalfd_siginfo si;
+
+	if (read(p->vm->sigfd, &si, sizeof si) != sizeof si)
+		return;
+	if (si.ssi_signo == SIGCHLD) {
+		if (waitpid(p->vm->pid, &p->vm->wstatus, WNOHANG) == p->vm->pid)
+			p->vm->exited = true;
+		return;
+	}
+	if (!p->signo)
+		p->signo = (int)si.ssi_signo;
+	kill_vm(p);
+}
+
+static int
+poll_timeout(struct pump *p)
+{
+	double left;
+
+	if (!p->deadline || p->timed_out)
+		return -1;
+	left = p->deadline - now_seconds();
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+static void
+pump_once(struct pump *p)
+{
+	struct vm *vm = p->vm;
+	struct pollfd fds[4] = {
+		{ vm->sigfd, POLLIN, 0 },
+		{ vm->from_guest, POLLIN, 0 },
+		{ p->stdin_open && console_pending(&vm->con) < (1 << 20) && !vm->exited
+			  ? STDIN_FILENO : -1, POLLIN, 0 },
+		{ console_pending(&vm->con) && !vm->exited ? vm->to_guest : -1,
+		  POLLOUT, 0 },
+	};
+	int n = poll(fds, 4, poll_timeout(p));
+
+	if (n == 0 && p->deadline && !p->timed_out) {
+		p->timed_out = true;
+		kill_vm(p);
+		return;
+	}
+	if (n < 0)
+		return;
+	if (fds[0].revents)
+		on_signal(p);
+	if (fds[1].revents)
+		on_guest_output(p);
+	if (fds[2].revents)
+		on_stdin(p);
+	if (fds[3].revents)
+		on_guest_writable(p);
+}
+
+static int
+exit_status(struct pump *p, int *status, struct dv_err *e)
+{
+	struct vm *vm = p->vm;
+	int code;
+
+	if (p->timed_out) {
+		*status = 124;
+		return dv_errf(e, "timed out after %g s; the VM was stopped",
+			       vm->timeout);
+	}
+	if (p->signo) {
+		*status = 128 + p->signo;
+		return p->signo == SIGPIPE ? 0 : dv_errf(e, "interrupted by %s; the VM "
+							 "was stopped",
+							 strsignal(p->signo));
+	}
+	if (vm->con.have_status) {
+		*status = vm->con.status;
+		return 0;
+	}
+	if (!WIFEXITED(vm->wstatus))
+		return dv_errf(e, "qemu was killed by %s", strsignal(WTERMSIG(vm->wstatus)));
+	code = WEXITSTATUS(vm->wstatus);
+	if (code == 0 || (code & 1 && code > 1)) {
+		*status = code >> 1;
+		return 0;
+	}
+	return dv_errf(e, "the VM ended without an exit status (qemu exited with "
+		       "status %d; its messages are above)", code);
+}
+
+static int
+qemu_wait(struct vm *vm, int *status, struct dv_err *e)
+{
+	struct pump p = { .vm = vm, .stdin_open = true };
+	int rc;
+
+	if (vm->timeout > 0)
+		p.deadline = now_seconds() + vm->timeout;
+	p.buf = xmalloc(IO_CHUNK);
+	p.out = xmalloc(IO_CHUNK);
+	while (!vm->exited || vm->from_guest >= 0)
+		pump_once(&p);
+	rc = exit_status(&p, status, e);
+	free(p.buf);
+	free(p.out);
+	return rc;
+}
+
+const struct backend backend_qemu = {
+	.name = "qemu",
+	.mode = "vm",
+	.probe = qemu_probe,
+	.start = qemu_start,
+	.wait = qemu_wait,
+	.stop = qemu_stop,
+};
