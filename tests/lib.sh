@@ -1,0 +1,122 @@
+# tests/lib.sh — the shell test library, sourced by every tests/tNNNN-*.sh.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect_success 'what it checks' '
+#       diver source list >out &&
+#       grep demo out
+#   '
+#   test_done
+#
+# Each test body runs in a subshell under `set -e` in a scratch directory;
+# its output goes to the log and is shown when it fails.  Helpers below.
+set -u
+
+SRC=${DIVER_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${DIVER_BUILD:-$SRC/build}
+export PATH="$BUILD/bin:$PATH"
+export LC_ALL=C
+unset DIVER_HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME SOURCE_DATE_EPOCH
+
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "/tmp/diver-$TEST_NAME.XXXXXX")
+trap 'test_cleanup' EXIT
+test_count=0 test_passed=0 test_failed=0 test_skipped=0
+test_skip_all=
+
+test_cleanup() {
+	for f in "$TMP"/*.cleanup; do [ -f "$f" ] && sh "$f" >/dev/null 2>&1; done
+	rm -rf "$TMP"
+}
+
+# Run on exit (servers a test started, say).
+at_exit() { echo "$*" >"$TMP/$$-$RANDOM.cleanup"; }
+
+test_expect_success() {
+	local desc=$1 body=$2 log rc
+	test_count=$((test_count + 1))
+	if [ -n "$test_skip_all" ]; then
+		test_skip "$desc" "$test_skip_all"
+		return
+	fi
+	log="$TMP/test-$test_count.log"
+	(cd "$TMP" && set -e && eval "$body") >"$log" 2>&1 </dev/null
+	rc=$?
+	if [ $rc = 0 ]; then
+		test_passed=$((test_passed + 1))
+		echo "ok $test_count - $desc"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $desc (exit $rc)"
+		sed 's/^/  | /' "$log" | tail -n 30
+	fi
+}
+
+# test_skip DESC REASON: counts a skip and says why.
+test_skip() {
+	test_skipped=$((test_skipped + 1))
+	echo "skip $test_count - $1: $2"
+}
+
+# Skip every following test of this file when CMD is missing.
+require_cmd() {
+	command -v "$1" >/dev/null 2>&1 || test_skip_all="'$1' is not installed (scripts/install-deps installs it)"
+}
+
+test_done() {
+	if [ $test_skipped -gt 0 ]; then
+		echo "$test_passed passed, $test_failed failed, $test_skipped skipped"
+	else
+		echo "$test_passed passed, $test_failed failed"
+	fi
+	[ $test_failed = 0 ]
+}
+
+# Use a fresh, empty diver home named $1 (its HOME too).
+use_home() {
+	export DIVER_HOME="$TMP/home-$1" HOME="$TMP/home-$1/user"
+	mkdir -p "$HOME"
+}
+
+# expect_error PATTERN CMD...: CMD fails (exit 1 unless EXPECT_STATUS is
+# set), prints exactly one line on stderr, and that line matches PATTERN
+# (an extended regex).  Its stderr is left in $TMP/stderr.
+expect_error() {
+	local pattern=$1 rc lines
+	shift
+	if "$@" >"$TMP/stdout" 2>"$TMP/stderr"; then
+		echo "expected failure, but succeeded: $*"; return 1
+	else
+		rc=$?
+	fi
+	if [ "$rc" != "${EXPECT_STATUS:-1}" ]; then
+		echo "expected exit ${EXPECT_STATUS:-1}, got $rc: $*"; cat "$TMP/stderr"; return 1
+	fi
+	lines=$(wc -l <"$TMP/stderr")
+	if [ "$lines" != 1 ]; then
+		echo "expected one line on stderr, got $lines:"; cat "$TMP/stderr"; return 1
+	fi
+	if ! grep -Eq -- "$pattern" "$TMP/stderr"; then
+		echo "stderr does not match /$pattern/:"; cat "$TMP/stderr"; return 1
+	fi
+}
+
+# A fingerprint of a whole tree (names, modes, contents), for "unchanged".
+tree_state() {
+	(cd "$1" && find . -printf '%p %m %s\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) 2>/dev/null
+}
+
+# expect_same FILE1 FILE2
+expect_same() {
+	cmp "$1" "$2" || { echo "'$1' and '$2' differ"; return 1; }
+}
+
+# A signing key pair at $TMP/$1 and $TMP/$1.pub (made once per test file).
+make_key() {
+	[ -f "$TMP/$1" ] || bundler keygen -o "$TMP/$1" >/dev/null
+}
+
+# Render the repository's kernels/ into $TMP/$1, signed with key $2.
+make_catalog() {
+	make_key "$2"
+	catalog-gen -q -k "$TMP/$2" -o "$TMP/$1" "$SRC/kernels"
+}
