@@ -47,6 +47,8 @@ jv_ref(jv *v)
 enum jv_type
 jv_typeof(const jv *v)
 {
+	if (!v)
+		return JV_NULL;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return JV_OBJECT;
 	case JSON_ARRAY: return JV_ARRAY;
