@@ -499,15 +499,16 @@ keep_head(struct reader *rd, const char *dir, struct dv_err *e)
 	return rc;
 }
 
-/* Returns 1 when hook said the bundle need not be read further. */
+/* Returns 1 when hook said the bundle is in place already (verified, not extracted). */
 static int
 read_bundle(const char *path, const struct bundle_read_opts *o,
 	    struct bundle_manifest *m, manifest_hook hook, void *arg,
 	    struct dv_err *e)
 {
 	struct reader rd = { 0 };
+	struct bundle_read_opts ro;
 	char *name = xasprintf("bundle '%s'", path), hash[SHA256_HEX];
-	int fd = -1, rc = -1;
+	int fd = -1, rc = -1, already = 0;
 
 	memset(m, 0, sizeof *m);
 	rd.name = name;
@@ -516,13 +517,16 @@ read_bundle(const char *path, const struct bundle_read_opts *o,
 	    check_signature(&rd, o, e) < 0 || check_manifest(&rd, o, m, e) < 0)
 		goto out;
 	sha256_buf_hex(rd.manifest.buf, rd.manifest.len, hash);
-	if (hook && (rc = hook(arg, m, hash, e)) != 0)
+	if (hook && (already = hook(arg, m, hash, e)) < 0)
 		goto out;
-	rc = -1;
-	if ((o->extract_dir && keep_head(&rd, o->extract_dir, e) < 0) ||
-	    read_members(&rd, o, m, e) < 0)
+	/* Already imported: still verify every member, but write nothing. */
+	ro = *o;
+	if (already)
+		ro.extract_dir = NULL;
+	if ((ro.extract_dir && keep_head(&rd, ro.extract_dir, e) < 0) ||
+	    read_members(&rd, &ro, m, e) < 0)
 		goto out;
-	rc = 0;
+	rc = already ? 1 : 0;
 out:
 	if (rc < 0)
 		bundle_manifest_release(m);

@@ -183,7 +183,7 @@ tar_reader_open(int fd, const char *name, const struct tar_limits *limits,
 	if (!r->a || archive_read_support_filter_zstd(r->a) != ARCHIVE_OK ||
 	    archive_read_support_format_tar(r->a) != ARCHIVE_OK ||
 	    archive_read_open_fd(r->a, fd, 64 * 1024) != ARCHIVE_OK) {
-		dv_errf(e, "%s: cannot read as tar.zst: %s", name,
+		dv_errf(e, "%s: damaged, truncated or not a tar.zst file: %s", name,
 			r->a ? archive_error_string(r->a) : "out of memory");
 		tar_reader_free(r);
 		return NULL;

@@ -100,6 +100,14 @@ expect_error() {
 	fi
 }
 
+# expect_status N CMD...: CMD exits with status N; its stderr is in $TMP/stderr.
+expect_status() {
+	local want=$1 rc=0
+	shift
+	"$@" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+	[ "$rc" = "$want" ] || { echo "expected exit $want, got $rc: $*"; cat "$TMP/stderr"; return 1; }
+}
+
 # A fingerprint of a whole tree (names, modes, contents), for "unchanged".
 tree_state() {
 	(cd "$1" && find . -printf '%p %m %s\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) 2>/dev/null
