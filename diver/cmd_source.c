@@ -274,6 +274,22 @@ dispatch(const struct home *h, struct sources *s, int argc, char **argv,
 			       "'list' or 'remove NAME'");
 }
 
+/* diver update: refresh every source (the same as 'diver source update'). */
+int
+cmd_update(int argc, char **argv)
+{
+	char *args[] = { argv[0], "update", NULL };
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: diver update\n\nFetch and verify the catalog of every "
+		       "source again (re-importing bundle files).\n");
+		return 0;
+	}
+	if (argc > 1)
+		return cli_usage_error("diver update", "takes no arguments");
+	return cmd_source(2, args);
+}
+
 int
 cmd_source(int argc, char **argv)
 {

@@ -112,6 +112,7 @@ int fail(const char *msg);
 int failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_source(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_init(int argc, char **argv);

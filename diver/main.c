@@ -19,6 +19,7 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "source", cmd_source, "add, list or remove catalogs and bundles to use" },
+	{ "update", cmd_update, "fetch and verify every source's catalog again" },
 	{ "trust", cmd_trust, "add, list or remove keys that may sign catalogs" },
 	{ "search", cmd_search, "find kernels by name, tag or words" },
 	{ "init", cmd_init, "start an app for a kernel: Makefile, main.c, kit" },
