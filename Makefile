@@ -15,7 +15,7 @@ CC = gcc
 SAN ?=
 BUILD ?= build
 
-PKGS := libarchive libcurl jansson libcmark openssl
+PKGS := libarchive libzstd libcurl jansson libcmark openssl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

@@ -9,11 +9,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "fs.h"
 #include "strbuf.h"
 
 #define IO_CHUNK (256 * 1024)
+/*
+ * A tar stream up to this size is compressed in one go once its size is
+ * known, so zstd sizes its tables to the input (a level-19 stream of a few
+ * KiB would otherwise set up tens of MiB of tables).  Larger streams are
+ * compressed as they are written.
+ */
+#define PLEDGE_MAX (8u << 20)
 
 const struct tar_limits tar_limits_default = {
 	.max_entry = 4ULL << 30,
@@ -27,23 +35,70 @@ struct tar_writer {
 	struct archive *a;
 	int64_t mtime;
 	unsigned char *buf;
+	int fd;
+	ZSTD_CCtx *zc;
+	struct strbuf tar;          /* tar bytes not yet compressed */
+	bool streaming;             /* over PLEDGE_MAX: compressing as we go */
+	int err;                    /* errno of a failed write, for messages */
 };
+
+/* Compress w->tar (all of it when end) and write the output to w->fd. */
+static int
+zstd_flush(struct tar_writer *w, bool end)
+{
+	ZSTD_inBuffer in = { w->tar.buf, w->tar.len, 0 };
+	size_t cap = ZSTD_CStreamOutSize(), left;
+	unsigned char *out = xmalloc(cap);
+	int rc = 0;
+
+	if (end && !w->streaming)
+		ZSTD_CCtx_setPledgedSrcSize(w->zc, w->tar.len);
+	do {
+		ZSTD_outBuffer o = { out, cap, 0 };
+		left = ZSTD_compressStream2(w->zc, &o, &in,
+					    end ? ZSTD_e_end : ZSTD_e_continue);
+		if (ZSTD_isError(left) || fs_write_all(w->fd, out, o.pos) < 0) {
+			w->err = ZSTD_isError(left) ? EIO : errno;
+			rc = -1;
+			break;
+		}
+	} while (end ? left != 0 : in.pos < in.size);
+	free(out);
+	strbuf_reset(&w->tar);
+	return rc;
+}
+
+static la_ssize_t
+tar_out(struct archive *a, void *data, const void *buf, size_t len)
+{
+	struct tar_writer *w = data;
+
+	(void)a;
+	strbuf_add(&w->tar, buf, len);
+	if (w->tar.len > PLEDGE_MAX) {
+		w->streaming = true;
+		if (zstd_flush(w, false) < 0)
+			return -1;
+	}
+	return (la_ssize_t)len;
+}
 
 struct tar_writer *
 tar_writer_open(int fd, int level, int64_t mtime, struct dv_err *e)
 {
 	struct tar_writer *w = xcalloc(1, sizeof *w);
-	char lv[16];
 
-	snprintf(lv, sizeof lv, "%d", level);
-	w->a = archive_write_new();
+	strbuf_init(&w->tar);
+	w->fd = fd;
 	w->mtime = mtime;
-	if (!w->a || archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-	    archive_write_add_filter_zstd(w->a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(w->a, "zstd", "compression-level", lv)
-		    != ARCHIVE_OK ||
+	w->a = archive_write_new();
+	w->zc = ZSTD_createCCtx();
+	if (!w->a || !w->zc ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, level)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1)) ||
+	    archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+	    archive_write_open2(w->a, w, NULL, tar_out, NULL, NULL) != ARCHIVE_OK) {
 		dv_errf(e, "cannot start a tar.zst stream: %s",
 			w->a ? archive_error_string(w->a) : "out of memory");
 		tar_writer_free(w);
@@ -146,9 +201,13 @@ out:
 int
 tar_writer_close(struct tar_writer *w, struct dv_err *e)
 {
-	if (archive_write_close(w->a) != ARCHIVE_OK)
+	if (archive_write_close(w->a) != ARCHIVE_OK || zstd_flush(w, true) < 0) {
+		if (w->err)
+			return dv_errf(e, "cannot write the tar.zst stream: %s",
+				       strerror(w->err));
 		return dv_errf(e, "cannot finish the tar.zst stream: %s",
 			       archive_error_string(w->a));
+	}
 	return 0;
 }
 
@@ -159,6 +218,8 @@ tar_writer_free(struct tar_writer *w)
 		return;
 	if (w->a)
 		archive_write_free(w->a);
+	ZSTD_freeCCtx(w->zc);
+	strbuf_release(&w->tar);
 	free(w->buf);
 	free(w);
 }
