@@ -1,97 +1,117 @@
 /*
- * boot.S — multiboot v1 entry of pebble: the header QEMU's -kernel and GRUB
- * look for, our own flat GDT, a stack, and the exception entry stubs.
+ * boot.S — where the boot loader lands: the multiboot v1 header, the entry
+ * point, the stack, and the 32 exception entry stubs.  Everything else is C.
  */
-#define MB_MAGIC 0x1BADB002
-#define MB_FLAGS 0x00000003          /* page-align modules, want memory info */
+#define MB_HEADER_MAGIC 0x1badb002
+#define MB_PAGE_ALIGN 0x1           /* modules on page boundaries */
+#define MB_MEMORY_INFO 0x2          /* we need mem_upper for the heap */
+#define MB_FLAGS (MB_PAGE_ALIGN | MB_MEMORY_INFO)
+#define STACK_SIZE (256 * 1024)
 
+	/* link.ld puts this first, well inside the 8 KiB the loader searches */
 	.section .multiboot, "a"
 	.align 4
-	.long MB_MAGIC
+	.long MB_HEADER_MAGIC
 	.long MB_FLAGS
-	.long -(MB_MAGIC + MB_FLAGS)
+	.long -(MB_HEADER_MAGIC + MB_FLAGS)
 
 	.section .bss
 	.align 16
 stack_bottom:
-	.skip 65536
+	.skip STACK_SIZE
 stack_top:
 
-	.section .data
-	.align 8
-gdt:
-	.quad 0x0000000000000000
-	.quad 0x00cf9a000000ffff         /* 0x08: code, flat 4 GiB */
-	.quad 0x00cf92000000ffff         /* 0x10: data, flat 4 GiB */
-gdt_end:
-gdt_ptr:
-	.word gdt_end - gdt - 1
-	.long gdt
-
-	.section .text
-	.global _start
+	.text
+	.globl _start
 	.type _start, @function
+/* eax: the loader's magic, ebx: the multiboot information; interrupts off. */
 _start:
 	cli
-	mov $stack_top, %esp
-	lgdt gdt_ptr
-	ljmp $0x08, $1f
-1:	mov $0x10, %cx
-	mov %cx, %ds
-	mov %cx, %es
-	mov %cx, %fs
-	mov %cx, %gs
-	mov %cx, %ss
 	cld
-	push %ebx                        /* multiboot information */
-	push %eax                        /* multiboot magic */
-	call kernel_main
+	mov %eax, %esi
+	/* loaders zero .bss, but the multiboot spec does not promise it for ELF */
+	xor %eax, %eax
+	mov $__kernel_bss_start, %edi
+	mov $__kernel_bss_end, %ecx
+	sub %edi, %ecx
+	rep stosb
+	mov $__app_bss_start, %edi
+	mov $__app_bss_end, %ecx
+	sub %edi, %ecx
+	rep stosb
+	mov $stack_top, %esp
+	xor %ebp, %ebp                  /* ends the debug variant's backtraces */
+	push %ebx
+	push %esi
+	call pb_kernel_main
+1:	cli
+	hlt
+	jmp 1b
+	.size _start, . - _start
+
+/*
+ * Exception stubs: make every frame look alike (a dummy error code where
+ * the CPU pushes none, then the vector), save the registers and hand a
+ * pointer to them to pb_cpu_exception, which does not return.
+ */
+.macro stub vector, has_error
+	.type exception\vector, @function
+exception\vector:
+	.if !\has_error
+	push $0
+	.endif
+	push $\vector
+	jmp exception_common
+.endm
+
+	stub 0, 0
+	stub 1, 0
+	stub 2, 0
+	stub 3, 0
+	stub 4, 0
+	stub 5, 0
+	stub 6, 0
+	stub 7, 0
+	stub 8, 1
+	stub 9, 0
+	stub 10, 1
+	stub 11, 1
+	stub 12, 1
+	stub 13, 1
+	stub 14, 1
+	stub 15, 0
+	stub 16, 0
+	stub 17, 1
+	stub 18, 0
+	stub 19, 0
+	stub 20, 0
+	stub 21, 1
+	stub 22, 0
+	stub 23, 0
+	stub 24, 0
+	stub 25, 0
+	stub 26, 0
+	stub 27, 0
+	stub 28, 0
+	stub 29, 1
+	stub 30, 1
+	stub 31, 0
+
+exception_common:
+	pusha
+	cld
+	push %esp                       /* const struct trap_frame * */
+	call pb_cpu_exception
 2:	cli
 	hlt
 	jmp 2b
 
-/* Exception stubs: push a dummy error code where the CPU pushes none. */
-.macro ISR_NOERR n
-	.global isr\n
-isr\n:
-	push $0
-	push $\n
-	jmp isr_common
-.endm
-.macro ISR_ERR n
-	.global isr\n
-isr\n:
-	push $\n
-	jmp isr_common
-.endm
-
-ISR_NOERR 0
-ISR_NOERR 1
-ISR_NOERR 2
-ISR_NOERR 3
-ISR_NOERR 4
-ISR_NOERR 5
-ISR_NOERR 6
-ISR_NOERR 7
-ISR_ERR   8
-ISR_NOERR 9
-ISR_ERR   10
-ISR_ERR   11
-ISR_ERR   12
-ISR_ERR   13
-ISR_ERR   14
-ISR_NOERR 15
-ISR_NOERR 16
-ISR_ERR   17
-ISR_NOERR 18
-ISR_NOERR 19
-
-isr_common:
-	pusha
-	push %esp                        /* struct trap_frame * */
-	call exception_handler
-1:	cli
-	hlt
-	jmp 1b
+	.section .rodata
+	.align 4
+	.globl pb_exception_stubs
+pb_exception_stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.long exception\v
+	.endr
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,82 +1,114 @@
 /*
- * cmdline.c — the command line of docs/kernel-interface.md §1:
- *   [BOOTPATH] [KEY=VALUE ...] -- [ARG ...]
- * with backslash escapes, \xHH bytes and double quotes.
+ * cmdline.c — the kernel command line of docs/kernel-interface.md §1:
+ *
+ *     [BOOTPATH] [KEY=VALUE ...] -- [ARG ...]
+ *
+ * Tokens are separated by blanks.  Inside a token a backslash escapes the
+ * next byte, \xHH is the byte HH, and double quotes group bytes, blanks
+ * included.  Quoting only decides a token's bytes; what a token is (the
+ * separator, an option, an argument) is decided on those bytes.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
 
-static int
-hexval(int c)
+static bool
+is_blank(char c)
 {
-	return isdigit(c) ? c - '0' : (c | 32) - 'a' + 10;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Decode one token starting at *p into out; returns its length, -1 at end. */
 static int
-next_token(const char **p, char *out)
+hex_value(char c)
 {
-	const char *s = *p;
-	int n = 0, quoted = 0;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
-	while (*s == ' ')
+/* s is just past a backslash: append the byte it stands for to *dst. */
+static const char *
+unescape(const char *s, char **dst)
+{
+	int hi, lo;
+
+	if (s[0] == 'x' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
+		*(*dst)++ = (char)(hi << 4 | lo);
+		return s + 3;
+	}
+	*(*dst)++ = *s;
+	return s + 1;
+}
+
+/*
+ * Decode the next token of *src into *dst, NUL-terminated, advancing both.
+ * A token never decodes to more bytes than it has, so dst needs no more
+ * room than the line.  Returns NULL when only blanks remain.
+ */
+static char *
+next_token(const char **src, char **dst)
+{
+	const char *s = *src;
+	char *token = *dst, *d = *dst;
+	bool quoted = false;
+
+	while (is_blank(*s))
 		s++;
 	if (!*s)
-		return -1;
-	while (*s && (quoted || *s != ' ')) {
+		return NULL;
+	while (*s && (quoted || !is_blank(*s))) {
 		if (*s == '"') {
 			quoted = !quoted;
 			s++;
-		} else if (*s == '\\' && s[1] == 'x' && isxdigit(s[2]) && isxdigit(s[3])) {
-			out[n++] = (char)(hexval(s[2]) * 16 + hexval(s[3]));
-			s += 4;
 		} else if (*s == '\\' && s[1]) {
-			out[n++] = s[1];
-			s += 2;
+			s = unescape(s + 1, &d);
 		} else {
-			out[n++] = *s++;
+			*d++ = *s++;
 		}
 	}
-	out[n] = '\0';
-	*p = s;
-	return n;
+	*d++ = '\0';
+	*src = s;
+	*dst = d;
+	return token;
 }
 
+/*
+ * Options are the tokens with '=' before "--".  Arguments are the tokens
+ * after "--"; without "--", the tokens after the first that have no '='.
+ * The first token, when it has no '=', is the boot loader's path to the
+ * image; with "--" present any other token before it without '=' is
+ * ignored too (a boot path with blanks in it, say).
+ */
 int
-cmdline_parse(const char *cmdline, char ***argvp)
+pb_cmdline_split(const char *line, struct pb_cmdline *out)
 {
-	size_t len = cmdline ? strlen(cmdline) : 0;
-	char *tok = malloc(len + 1), **argv = malloc((len / 2 + 3) * sizeof *argv);
-	const char *p = cmdline ? cmdline : "", *argv0 = "app";
-	int argc = 1, index = 0, separator = 0;
+	size_t len = line ? strlen(line) : 0, max = len / 2 + 2;
+	char *bytes = malloc(len + 1), *dst = bytes, *token;
+	bool separated = false, first = true;
 
-	if (!tok || !argv)
-		return 0;
-	/* is there a separator at all? */
-	for (const char *q = p; next_token(&q, tok) >= 0;)
-		if (!strcmp(tok, "--")) {
-			separator = 1;
-			break;
+	memset(out, 0, sizeof *out);
+	out->options = malloc(max * sizeof *out->options);
+	out->args = malloc(max * sizeof *out->args);
+	if (!bytes || !out->options || !out->args)
+		return -1;
+	while (line && (token = next_token(&line, &dst))) {
+		if (separated) {
+			out->args[out->nargs++] = token;
+		} else if (!strcmp(token, "--")) {
+			separated = true;
+			out->nargs = 0;
+		} else if (strchr(token, '=')) {
+			out->options[out->noptions++] = token;
+		} else if (!first) {
+			out->args[out->nargs++] = token;
 		}
-	for (int after = 0; next_token(&p, tok) >= 0; index++) {
-		if (after) {
-			argv[argc++] = strdup(tok);
-		} else if (!strcmp(tok, "--")) {
-			after = 1;
-		} else if (strchr(tok, '=')) {
-			if (!strncmp(tok, "argv0=", 6))
-				argv0 = strdup(tok + 6);
-			DEBUG_LOG("option %s", tok);
-		} else if (index > 0 && !separator) {
-			argv[argc++] = strdup(tok);
-		}
+		first = false;
 	}
-	argv[0] = (char *)argv0;
-	argv[argc] = NULL;
-	free(tok);
-	*argvp = argv;
-	return argc;
+	out->args[out->nargs] = NULL;
+	return 0;
 }

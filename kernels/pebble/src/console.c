@@ -1,146 +1,90 @@
 /*
- * console.c — the console of docs/kernel-interface.md §2 (framed-uart-1):
- * stdout is buffered and escaped onto COM1, stdin unescaped from it until
- * the host's end-of-input frame; the exit frame carries the status.  COM2
- * carries the log.
+ * console.c — COM1 speaking framed-uart-1 (docs/kernel-interface.md §2).
+ * The byte 0xFF is the escape in both directions: we send a stdout 0xFF as
+ * FF 00 and the exit status as FF 02 S; the host sends a stdin 0xFF as
+ * FF 00 and the end of input as FF 01.  Buffering is stdio's business:
+ * this file sees bytes only when they must move.
  */
 #include "kernel.h"
 
-#include "io.h"
-#include "uart.h"
+enum {
+	ESC = 0xff,
+	ESC_BYTE = 0x00,        /* FF 00: the byte 0xFF itself */
+	ESC_END = 0x01,         /* FF 01: end of stdin (or of stdout) */
+	ESC_EXIT = 0x02,        /* FF 02 S: exit status S */
+	ESC_READY = 0x03,       /* FF 03: we read stdin from now on */
+};
 
-#define ESC 0xff
-#define OUTBUF 4096
-#define DEBUG_EXIT_PORT 0xf4
-
-static unsigned char outbuf[OUTBUF];
-static size_t outlen;
-static bool in_eof, in_esc;
-
-void
-console_init(void)
-{
-	uart_init(COM1);
-	uart_init(COM2);
-}
+static struct {
+	bool ended;             /* FF 01 seen, or no COM1 at all */
+	bool escaped;           /* FF seen, its code byte not yet */
+	bool ready_sent;
+} in;
 
 void
-console_flush(void)
+pb_console_write(const void *buf, size_t n)
 {
-	for (size_t i = 0; i < outlen; i++) {
-		uart_putc(COM1, outbuf[i]);
-		if (outbuf[i] == ESC)
-			uart_putc(COM1, 0x00);
-	}
-	outlen = 0;
-}
+	const uint8_t *p = buf;
 
-void
-console_out(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n--) {
-		if (outlen == OUTBUF)
-			console_flush();
-		outbuf[outlen++] = *b++;
+	for (size_t i = 0; i < n; i++) {
+		pb_uart_putc(&pb_com1, p[i]);
+		if (p[i] == ESC)
+			pb_uart_putc(&pb_com1, ESC_BYTE);
 	}
 }
 
-bool
-console_in_eof(void)
-{
-	return in_eof;
-}
-
-/* One decoded stdin byte, or -1 at end of input. */
+/* Decode one received byte: returns it, or -1 when it carried no data. */
 static int
-in_byte(void)
+decode(uint8_t b)
 {
-	while (!in_eof) {
-		unsigned char b = uart_getc(COM1);
-		if (in_esc) {
-			in_esc = false;
-			if (b == 0x00)
-				return ESC;
-			if (b == 0x01)
-				in_eof = true;
-			continue;       /* other codes are reserved: ignored */
-		}
-		if (b == ESC) {
-			in_esc = true;
-			continue;
-		}
-		return b;
+	if (!in.escaped) {
+		in.escaped = b == ESC;
+		return in.escaped ? -1 : b;
 	}
-	return -1;
+	in.escaped = false;
+	if (b == ESC_BYTE)
+		return ESC;
+	if (b == ESC_END)
+		in.ended = true;
+	return -1;              /* end of input, or a reserved code: ignored */
 }
 
+/*
+ * Like read(2) on a pipe: wait for the first byte, then take whatever has
+ * already arrived, so an interactive app sees each line as it comes.
+ */
 long
-console_in(void *p, size_t n)
+pb_console_read(void *buf, size_t n)
 {
-	unsigned char *b = p;
+	uint8_t *p = buf;
 	size_t got = 0;
-	int c;
 
-	console_flush();                /* a prompt shows before we wait */
-	if (n == 0)
-		return 0;
-	/* block for the first byte, then take what is already there */
-	while (got < n && (got == 0 || (uart_ready(COM1) && !in_eof))) {
-		if ((c = in_byte()) < 0)
+	if (!pb_com1.present)
+		in.ended = true;
+	if (!in.ready_sent && !in.ended) {
+		uint8_t ready[2] = { ESC, ESC_READY };
+		for (int i = 0; i < 2; i++)
+			pb_uart_putc(&pb_com1, ready[i]);
+		in.ready_sent = true;
+	}
+	while (got < n && !in.ended) {
+		int c;
+		if (got > 0 && !in.escaped && !pb_uart_rx_ready(&pb_com1))
 			break;
-		b[got++] = (unsigned char)c;
+		c = decode(pb_uart_getc(&pb_com1));
+		if (c >= 0)
+			p[got++] = (uint8_t)c;
 	}
 	return (long)got;
 }
 
 void
-log_write(const void *p, size_t n)
+pb_console_exit_frame(int status)
 {
-	const unsigned char *b = p;
+	uint8_t frame[3] = { ESC, ESC_EXIT, (uint8_t)status };
 
-	while (n--)
-		uart_putc(COM2, *b++);
-}
-
-static void
-line_put(struct sink *s, char c)
-{
-	char *buf = s->arg;
-
-	if (s->count < 200)
-		buf[s->count] = c;
-	s->count++;
-}
-
-void
-klog(const char *fmt, ...)
-{
-	char buf[210] = "pebble: ";
-	struct sink s = { line_put, 0, buf + 8 };
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	format(&s, fmt, ap);
-	va_end(ap);
-	n = 8 + (s.count < 200 ? s.count : 200);
-	buf[n++] = '\n';
-	log_write(buf, n);
-}
-
-void
-kernel_exit(int status)
-{
-	unsigned char frame[3] = { ESC, 0x02, (unsigned char)status };
-
-	console_flush();
 	for (int i = 0; i < 3; i++)
-		uart_putc(COM1, frame[i]);
-	uart_drain(COM1);
-	klog("app exited with status %d", status & 0xff);
-	uart_drain(COM2);
-	outl(DEBUG_EXIT_PORT, (uint32_t)(status & 0xff));
-	cpu_halt_forever();
+		pb_uart_putc(&pb_com1, frame[i]);
+	/* the frame must be on the wire before the machine goes away */
+	pb_uart_drain(&pb_com1);
 }

@@ -1,26 +1,52 @@
 /*
- * kernel.c — pebble's boot: check the multiboot hand-off, bring up the
- * UARTs and exception gates, give the memory above the kernel to the heap,
- * turn the command line into argv, run the app, and exit with its status.
+ * kernel.c — from the boot loader to the app and back out: bring up the
+ * UARTs and the CPU, give the memory above the image and the boot loader's
+ * data to the heap, turn the command line into argv, run main, and end the
+ * run with its status (docs/kernel-interface.md §4).
  */
 #include <pebble.h>
-#include <stdint.h>
-#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "kernel.h"
 
-#define MULTIBOOT_MAGIC 0x2BADB002
-#define MB_INFO_MEMORY 0x001
-#define MB_INFO_CMDLINE 0x004
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
+#define MB_INFO_MEMORY (1u << 0)
+#define MB_INFO_CMDLINE (1u << 2)
+#define MB_INFO_MODULES (1u << 3)
+#define MB_INFO_MMAP (1u << 6)
+#define MIB (1024u * 1024u)
 
+/* The parts of the multiboot v1 information structure pebble reads. */
 struct multiboot_info {
-	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t flags;
+	uint32_t mem_lower, mem_upper;          /* KiB below 1 MiB, above 1 MiB */
+	uint32_t boot_device;
+	uint32_t cmdline;
 	uint32_t mods_count, mods_addr;
+	uint32_t syms[4];
+	uint32_t mmap_length, mmap_addr;
 };
 
-extern char _end[];
+struct multiboot_module {
+	uint32_t start, end, string, reserved;
+};
+
+struct boot {
+	const struct multiboot_info *mbi;      /* NULL without a multiboot loader */
+	const char *cmdline;
+	uintptr_t heap_start, heap_end;
+	char **options;                         /* KEY=VALUE from the command line */
+	int noptions;
+	int argc;
+	char **argv;
+};
+
+extern char _end[];                     /* link.ld: end of the image, bss included */
 int main(int argc, char **argv);
-void kernel_main(uint32_t magic, const struct multiboot_info *mbi);
+PB_NORETURN void pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi);
+
+static uint64_t boot_ticks;
 
 const char *
 pb_variant(void)
@@ -28,64 +54,168 @@ pb_variant(void)
 	return PEBBLE_VARIANT;
 }
 
-uint64_t
-pb_ticks(void)
+static uintptr_t
+max_address(uintptr_t a, uintptr_t b)
 {
-	uint32_t lo, hi;
+	return a > b ? a : b;
+}
 
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
+/*
+ * QEMU puts the information structure, the command line and the modules
+ * right after the image: the heap starts beyond all of them.
+ */
+static uintptr_t
+boot_data_end(const struct multiboot_info *mbi)
+{
+	uintptr_t end = (uintptr_t)_end;
+
+	end = max_address(end, (uintptr_t)mbi + sizeof *mbi);
+	if (mbi->flags & MB_INFO_CMDLINE)
+		end = max_address(end, mbi->cmdline + strlen((const char *)(uintptr_t)mbi->cmdline) + 1);
+	if (mbi->flags & MB_INFO_MMAP)
+		end = max_address(end, mbi->mmap_addr + mbi->mmap_length);
+	if (mbi->flags & MB_INFO_MODULES) {
+		const struct multiboot_module *m = (const void *)(uintptr_t)mbi->mods_addr;
+		end = max_address(end, (uintptr_t)(m + mbi->mods_count));
+		for (uint32_t i = 0; i < mbi->mods_count; i++) {
+			end = max_address(end, m[i].end);
+			if (m[i].string)
+				end = max_address(end, m[i].string +
+						  strlen((const char *)(uintptr_t)m[i].string) + 1);
+		}
+	}
+	return end;
+}
+
+static void
+memory_init(struct boot *b)
+{
+	uint64_t top;
+
+	b->heap_start = b->mbi ? boot_data_end(b->mbi) : (uintptr_t)_end;
+	b->heap_start = (b->heap_start + 4095) & ~(uintptr_t)4095;
+	if (!b->mbi || !(b->mbi->flags & MB_INFO_MEMORY))
+		return;                                 /* no heap we can trust */
+	top = MIB + (uint64_t)b->mbi->mem_upper * 1024;
+	/* the last page of the 32-bit space stays out of reach of pointer math */
+	b->heap_end = top > 0xfffff000u ? 0xfffff000u : (uintptr_t)top;
+	if (b->heap_end > b->heap_start)
+		pb_heap_init(b->heap_start, b->heap_end);
+}
+
+static void
+apply_option(const char *option, const char **argv0)
+{
+	if (!strncmp(option, "argv0=", 6))
+		*argv0 = option + 6;
+	else if (!strcmp(option, "log=quiet"))
+		pb_log_set_level(PB_LOG_QUIET);
+	else if (!strcmp(option, "log=normal"))
+		pb_log_set_level(PB_LOG_NORMAL);
+	else if (!strcmp(option, "log=verbose"))
+		pb_log_set_level(PB_LOG_VERBOSE);
+}
+
+/* Options and argv from the command line; without a heap, just argv[0]. */
+static void
+arguments_init(struct boot *b)
+{
+	static char *fallback[2] = { "app", NULL };
+	const char *argv0 = "app";
+	struct pb_cmdline cl;
+
+	b->argc = 1;
+	b->argv = fallback;
+	if (pb_cmdline_split(b->cmdline, &cl) < 0)
+		return;
+	b->options = cl.options;
+	b->noptions = cl.noptions;
+	for (int i = 0; i < cl.noptions; i++)
+		apply_option(cl.options[i], &argv0);
+	/* the args end with NULL already; argv[0] goes in front of them */
+	b->argv = malloc((size_t)(cl.nargs + 2) * sizeof *b->argv);
+	if (!b->argv)
+		pb_panic(1, "no memory for %d arguments", cl.nargs);
+	b->argv[0] = (char *)argv0;
+	memcpy(b->argv + 1, cl.args, (size_t)(cl.nargs + 1) * sizeof *b->argv);
+	b->argc = cl.nargs + 1;
+}
+
+static void
+log_boot(const struct boot *b)
+{
+	size_t heap = pb_heap_size();
+
+	if (heap >= 10 * MIB)
+		pb_klog(PB_LOG_NORMAL, "%s (%s) booted, %u MiB heap", PEBBLE_VERSION,
+			PEBBLE_VARIANT, (unsigned)(heap / MIB));
+	else
+		pb_klog(PB_LOG_NORMAL, "%s (%s) booted, %u KiB heap", PEBBLE_VERSION,
+			PEBBLE_VARIANT, (unsigned)(heap / 1024));
+	if (!pb_log_enabled(PB_LOG_VERBOSE))
+		return;
+	if (b->mbi)
+		pb_klog(PB_LOG_VERBOSE, "multiboot flags 0x%x, mem_lower %u KiB, mem_upper %u KiB",
+			(unsigned)b->mbi->flags, (unsigned)b->mbi->mem_lower,
+			(unsigned)b->mbi->mem_upper);
+	pb_klog(PB_LOG_VERBOSE, "image 0x00100000-%p, heap %p-%p", (void *)_end,
+		(void *)b->heap_start, (void *)b->heap_end);
+	pb_klog(PB_LOG_VERBOSE, "cmdline \"%s\"", b->cmdline ? b->cmdline : "");
+	for (int i = 0; i < b->noptions; i++)
+		pb_klog(PB_LOG_VERBOSE, "option %s", b->options[i]);
+	for (int i = 0; i < b->argc; i++)
+		pb_klog(PB_LOG_VERBOSE, "argv[%d] = \"%s\"", i, b->argv[i]);
 }
 
 void
-pb_log(const char *fmt, ...)
+pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 {
-	char buf[200];
+	struct boot b = { 0 };
+
+	boot_ticks = pb_ticks();
+	pb_uart_init(&pb_com1, 0x3f8);
+	pb_uart_init(&pb_com2, 0x2f8);
+	pb_cpu_init();
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		pb_panic(1, "not started by a multiboot loader (magic 0x%08x)", (unsigned)magic);
+	b.mbi = mbi;
+	if (mbi->flags & MB_INFO_CMDLINE)
+		b.cmdline = (const char *)(uintptr_t)mbi->cmdline;
+	memory_init(&b);
+	arguments_init(&b);
+	log_boot(&b);
+	exit(main(b.argc, b.argv));
+}
+
+void
+pb_exit(int status)
+{
+	static bool exiting;
+
+	status &= 0xff;
+	if (!exiting) {
+		/* a fault while flushing comes back here: skip to the frame then */
+		exiting = true;
+		pb_stdout_flush();
+		if (pb_log_enabled(PB_LOG_VERBOSE))
+			pb_klog(PB_LOG_VERBOSE, "app exited with status %d after %llu ticks, "
+				"%u KiB of heap free", status, pb_ticks() - boot_ticks,
+				(unsigned)(pb_heap_free() / 1024));
+		else
+			pb_klog(PB_LOG_NORMAL, "app exited with status %d", status);
+	}
+	pb_uart_drain(&pb_com2);
+	pb_console_exit_frame(status);
+	pb_cpu_poweroff(status);
+}
+
+void
+pb_panic(int status, const char *fmt, ...)
+{
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	pb_vklog(PB_LOG_QUIET, fmt, ap);
 	va_end(ap);
-	(void)n;
-	klog("app: %s", buf);
-}
-
-static uintptr_t
-memory_top(const struct multiboot_info *mbi)
-{
-	/* mem_upper counts KiB above 1 MiB; keep below 3 GiB (no paging here) */
-	uint64_t top = 0x100000 + (uint64_t)mbi->mem_upper * 1024;
-
-	if (!(mbi->flags & MB_INFO_MEMORY))
-		top = 16u << 20;
-	return top > 0xc0000000u ? 0xc0000000u : (uintptr_t)top;
-}
-
-void
-kernel_main(uint32_t magic, const struct multiboot_info *mbi)
-{
-	const char *cmdline = NULL;
-	uintptr_t top;
-	char **argv;
-	int argc;
-
-	console_init();
-	idt_init();
-	if (magic != MULTIBOOT_MAGIC) {
-		klog("not started by a multiboot loader (magic 0x%08x)", magic);
-		kernel_exit(1);
-	}
-	top = memory_top(mbi);
-	heap_init((uintptr_t)_end, top);
-	if (mbi->flags & MB_INFO_CMDLINE)
-		cmdline = (const char *)(uintptr_t)mbi->cmdline;
-	klog("%s (%s) booted, %u KiB heap", PEBBLE_VERSION, PEBBLE_VARIANT,
-	     (unsigned)(pb_heap_free() >> 10));
-	DEBUG_LOG("multiboot flags 0x%x, mem_upper %u KiB, cmdline \"%s\"",
-		  mbi->flags, mbi->mem_upper, cmdline ? cmdline : "");
-	argc = cmdline_parse(cmdline, &argv);
-	for (int i = 0; i < argc; i++)
-		DEBUG_LOG("argv[%d] = \"%s\"", i, argv[i]);
-	kernel_exit(main(argc, argv));
+	pb_exit(status);
 }

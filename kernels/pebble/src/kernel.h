@@ -1,6 +1,13 @@
 /*
- * kernel.h — pebble's internal interfaces between its C files (not part of
- * the kit's API).
+ * kernel.h — what pebble's own files share with each other.  Not part of
+ * the kit: apps see only include/.  Every name here starts with pb_ so
+ * that an app cannot collide with the kernel by accident (the kit reserves
+ * the pb_ prefix).
+ *
+ * The kernel is one app's runtime: no processes, no interrupts it depends
+ * on, no paging beyond an identity map.  State lives in the few module
+ * statics the hardware forces on us (which UARTs exist, the heap's free
+ * list, stdin's escape state); each module owns its own.
  */
 #ifndef PEBBLE_KERNEL_H
 #define PEBBLE_KERNEL_H
@@ -10,40 +17,84 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef PEBBLE_VARIANT
-#define PEBBLE_VARIANT "default"
-#endif
-#ifdef PEBBLE_DEBUG
-#define DEBUG_LOG(...) klog(__VA_ARGS__)
-#else
-#define DEBUG_LOG(...) ((void)0)
-#endif
+#define PB_NORETURN __attribute__((noreturn))
+#define PB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-/* format.c: a sink receives characters one at a time. */
-struct sink {
-	void (*put)(struct sink *s, char c);
-	size_t count;
-	void *arg;
+/* Port I/O and the few privileged instructions, for every file. */
+static inline void
+pb_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void
+pb_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t
+pb_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* uart.c — a polled 16550; a port that is absent swallows what we send. */
+struct pb_uart {
+	uint16_t base;
+	bool present;
 };
-int format(struct sink *s, const char *fmt, va_list ap);
+extern struct pb_uart pb_com1, pb_com2;
+void pb_uart_init(struct pb_uart *u, uint16_t base);
+void pb_uart_putc(struct pb_uart *u, uint8_t byte);
+bool pb_uart_rx_ready(struct pb_uart *u);
+uint8_t pb_uart_getc(struct pb_uart *u);   /* waits; only when present */
+void pb_uart_drain(struct pb_uart *u);
 
-/* console.c: the framed console on COM1 and the log on COM2. */
-void console_init(void);
-void console_out(const void *p, size_t n);     /* stdout bytes, buffered */
-void console_flush(void);
-long console_in(void *p, size_t n);             /* stdin; 0 at end of input */
-bool console_in_eof(void);
-void log_write(const void *p, size_t n);        /* raw bytes to COM2 */
-void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-__attribute__((noreturn)) void kernel_exit(int status);
+/* console.c — framed-uart-1 on COM1 (docs/kernel-interface.md §2). */
+void pb_console_write(const void *buf, size_t n);   /* escapes 0xFF */
+long pb_console_read(void *buf, size_t n);         /* 0 at end of input */
+void pb_console_exit_frame(int status);            /* FF 02 S, then drain */
 
-/* heap.c */
-void heap_init(uintptr_t start, uintptr_t end);
+/* log.c — COM2: kernel log lines and the app's stderr. */
+enum pb_log_level { PB_LOG_QUIET, PB_LOG_NORMAL, PB_LOG_VERBOSE };
+void pb_log_set_level(enum pb_log_level level);
+bool pb_log_enabled(enum pb_log_level level);
+void pb_log_write(const void *buf, size_t n);      /* raw bytes */
+void pb_klog(enum pb_log_level level, const char *fmt, ...) PB_PRINTF(2, 3);
+void pb_vklog(enum pb_log_level level, const char *fmt, va_list ap);
 
-/* cmdline.c: multiboot command line -> argc/argv */
-int cmdline_parse(const char *cmdline, char ***argv);
+/* format.c — the printf engine behind every formatting function. */
+struct pb_sink {
+	void (*put)(struct pb_sink *s, const char *buf, size_t n);
+	size_t count;                                  /* bytes offered so far */
+};
+int pb_vformat(struct pb_sink *s, const char *fmt, va_list ap);
 
-/* idt.c */
-void idt_init(void);
+/* cmdline.c — split the multiboot command line (§1) into options and args. */
+struct pb_cmdline {
+	char **options;        /* "KEY=VALUE" tokens before "--" */
+	int noptions;
+	char **args;           /* the app's argv[1..], NULL-terminated */
+	int nargs;
+};
+int pb_cmdline_split(const char *line, struct pb_cmdline *out);
+
+/* heap.c — malloc over one region of memory. */
+void pb_heap_init(uintptr_t start, uintptr_t end);
+
+/* stdio.c — stdout's buffer, so the kernel can flush it before reading or exiting. */
+void pb_stdout_flush(void);
+
+/* cpu.c — descriptor tables, FPU, paging; exceptions end the run. */
+void pb_cpu_init(void);
+PB_NORETURN void pb_cpu_poweroff(int status);
+
+/* kernel.c — the one way out: flush, frame, log, power off. */
+PB_NORETURN void pb_exit(int status);
+PB_NORETURN void pb_panic(int status, const char *fmt, ...) PB_PRINTF(2, 3);
 
 #endif

@@ -1,5 +1,9 @@
-/* stdlib.c — exit, number parsing, qsort. */
+/*
+ * stdlib.c — the rest of stdlib.h: ending the run, numbers from text,
+ * qsort and a small rand.  (The heap is heap.c.)
+ */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,81 +12,110 @@
 void
 exit(int status)
 {
-	kernel_exit(status);
+	pb_exit(status);
 }
 
 void
 abort(void)
 {
-	klog("app called abort()");
-	kernel_exit(134);
+	pb_panic(134, "the app called abort()");
 }
 
-int
-abs(int v)
+void
+pb_assert_fail(const char *expr, const char *file, int line, const char *func)
 {
-	return v < 0 ? -v : v;
+	pb_panic(134, "%s:%d: %s: assertion '%s' failed", file, line, func, expr);
 }
 
-unsigned long long
-strtoull(const char *s, char **end, int base)
+static int
+digit_value(int c)
 {
+	if (isdigit(c))
+		return c - '0';
+	if (isalpha(c))
+		return tolower(c) - 'a' + 10;
+	return 99;
+}
+
+/*
+ * The common part of the strto* family: the magnitude (saturated at
+ * ULLONG_MAX), its sign, and where the number ended (s itself when there
+ * was no number).
+ */
+static unsigned long long
+parse_magnitude(const char *s, char **end, int base, bool *negative, bool *overflow)
+{
+	const char *p = s, *digits;
 	unsigned long long v = 0;
-	const char *p = s;
-	int any = 0;
 
-	while (isspace(*p))
+	*negative = *overflow = false;
+	while (isspace((unsigned char)*p))
 		p++;
-	if (*p == '+')
-		p++;
-	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] | 32) == 'x' &&
-	    isxdigit(p[2])) {
+	if (*p == '+' || *p == '-')
+		*negative = *p++ == '-';
+	if ((base == 0 || base == 16) && p[0] == '0' && tolower(p[1]) == 'x' &&
+	    digit_value((unsigned char)p[2]) < 16) {
 		p += 2;
 		base = 16;
 	} else if (base == 0) {
 		base = *p == '0' ? 8 : 10;
 	}
-	for (;; p++, any = 1) {
-		int d = isdigit(*p) ? *p - '0' : isalpha(*p) ? (*p | 32) - 'a' + 10 : 99;
-		if (d >= base)
-			break;
-		v = v * (unsigned)base + (unsigned)d;
+	for (digits = p; base >= 2 && base <= 36 && digit_value((unsigned char)*p) < base; p++) {
+		unsigned d = (unsigned)digit_value((unsigned char)*p);
+		if (v > (ULLONG_MAX - d) / (unsigned)base)
+			*overflow = true;
+		v = *overflow ? ULLONG_MAX : v * (unsigned)base + d;
 	}
 	if (end)
-		*end = (char *)(any ? p : s);
+		*end = (char *)(p == digits ? s : p);
 	return v;
 }
 
 long long
 strtoll(const char *s, char **end, int base)
 {
-	const char *p = s;
-	int neg = 0;
-	unsigned long long v;
-	char *e;
+	bool neg, over;
+	unsigned long long v = parse_magnitude(s, end, base, &neg, &over);
 
-	while (isspace(*p))
-		p++;
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	}
-	v = strtoull(p, &e, base);
-	if (end)
-		*end = e == p ? (char *)s : e;
-	return neg ? -(long long)v : (long long)v;
+	if (neg)
+		return v > (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : (long long)(0 - v);
+	return v > LLONG_MAX ? LLONG_MAX : (long long)v;
+}
+
+unsigned long long
+strtoull(const char *s, char **end, int base)
+{
+	bool neg, over;
+	unsigned long long v = parse_magnitude(s, end, base, &neg, &over);
+
+	if (over)
+		return ULLONG_MAX;
+	return neg ? 0 - v : v;
 }
 
 long
 strtol(const char *s, char **end, int base)
 {
-	return (long)strtoll(s, end, base);
+	long long v = strtoll(s, end, base);
+
+	return v > LONG_MAX ? LONG_MAX : v < LONG_MIN ? LONG_MIN : (long)v;
 }
 
 unsigned long
 strtoul(const char *s, char **end, int base)
 {
-	return (unsigned long)strtoull(s, end, base);
+	bool neg, over;
+	unsigned long long v = parse_magnitude(s, end, base, &neg, &over);
+
+	if (over || v > ULONG_MAX)
+		return ULONG_MAX;
+	return neg ? 0 - (unsigned long)v : (unsigned long)v;
+}
+
+int
+atoi(const char *s)
+{
+	return (int)strtol(s, NULL, 10);
 }
 
 long
@@ -92,28 +125,84 @@ atol(const char *s)
 }
 
 int
-atoi(const char *s)
+abs(int v)
 {
-	return (int)strtol(s, NULL, 10);
+	return v < 0 ? -v : v;
+}
+
+long
+labs(long v)
+{
+	return v < 0 ? -v : v;
+}
+
+long long
+llabs(long long v)
+{
+	return v < 0 ? -v : v;
 }
 
 static void
-swap(char *a, char *b, size_t size)
+swap_bytes(char *a, char *b, size_t n)
 {
-	while (size--) {
+	while (n--) {
 		char t = *a;
 		*a++ = *b;
 		*b++ = t;
 	}
 }
 
-/* Insertion sort: apps on pebble sort small arrays. */
+/* Shell sort: no recursion, no allocation, fine for what an app sorts here. */
 void
 qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	char *a = base;
+	size_t gap = 1;
 
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && cmp(a + (j - 1) * size, a + j * size) > 0; j--)
-			swap(a + (j - 1) * size, a + j * size, size);
+	while (gap < n / 3)
+		gap = gap * 3 + 1;
+	for (; gap > 0; gap /= 3) {
+		for (size_t i = gap; i < n; i++) {
+			for (size_t j = i; j >= gap &&
+			     cmp(a + (j - gap) * size, a + j * size) > 0; j -= gap)
+				swap_bytes(a + (j - gap) * size, a + j * size, size);
+		}
+	}
+}
+
+void *
+bsearch(const void *key, const void *base, size_t n, size_t size,
+	int (*cmp)(const void *, const void *))
+{
+	const char *a = base;
+
+	while (n > 0) {
+		const char *mid = a + (n / 2) * size;
+		int c = cmp(key, mid);
+		if (c == 0)
+			return (void *)mid;
+		if (c > 0) {
+			a = mid + size;
+			n -= n / 2 + 1;
+		} else {
+			n /= 2;
+		}
+	}
+	return NULL;
+}
+
+static unsigned long rand_state = 1;
+
+/* The LCG the C standard shows as an example: portable and predictable. */
+int
+rand(void)
+{
+	rand_state = rand_state * 1103515245 + 12345;
+	return (int)(rand_state / 65536 % 32768);
+}
+
+void
+srand(unsigned seed)
+{
+	rand_state = seed;
 }

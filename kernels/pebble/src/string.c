@@ -1,16 +1,18 @@
-/* string.c — the string.h of pebble. */
-#include <stdint.h>
+/*
+ * string.c — string.h.  memcpy and memset use the string instructions,
+ * which are short, fast enough and cannot be turned back into a call to
+ * themselves by the optimizer (gcc emits memcpy/memset calls even in
+ * freestanding code, so these must exist and must not recurse).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 void *
-memcpy(void *dst, const void *src, size_t n)
+memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -20,53 +22,55 @@ memmove(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (d < s || d >= s + n)
+	if (n == 0 || d <= s || d >= s + n)
 		return memcpy(dst, src, n);
-	while (n--)
-		d[n] = s[n];
+	/* dst overlaps the end of src: copy backwards, from the last byte */
+	d += n - 1;
+	s += n - 1;
+	__asm__ volatile("std\n\trep movsb\n\tcld"
+			 : "+D"(d), "+S"(s), "+c"(n) : : "memory");
 	return dst;
 }
 
 void *
-memset(void *p, int c, size_t n)
+memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = p;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
-	return p;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return dst;
 }
 
 int
 memcmp(const void *a, const void *b, size_t n)
 {
-	const unsigned char *x = a, *y = b;
+	const unsigned char *p = a, *q = b;
 
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
+	for (; n > 0; n--, p++, q++)
+		if (*p != *q)
+			return *p - *q;
 	return 0;
 }
 
 void *
-memchr(const void *p, int c, size_t n)
+memchr(const void *s, int c, size_t n)
 {
-	const unsigned char *s = p;
+	const unsigned char *p = s;
 
-	for (; n; n--, s++)
-		if (*s == (unsigned char)c)
-			return (void *)s;
+	for (; n > 0; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
 	return NULL;
 }
 
 size_t
 strlen(const char *s)
 {
-	size_t n = 0;
+	const char *p = s;
 
-	while (s[n])
-		n++;
-	return n;
+	while (*p)
+		p++;
+	return (size_t)(p - s);
 }
 
 size_t
@@ -82,31 +86,31 @@ strnlen(const char *s, size_t max)
 int
 strcmp(const char *a, const char *b)
 {
-	while (*a && *a == *b)
-		a++, b++;
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
 int
 strncmp(const char *a, const char *b, size_t n)
 {
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
+	for (; n > 0; n--, a++, b++) {
+		if (*a != *b || !*a)
 			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			return 0;
 	}
 	return 0;
 }
 
 char *
-strcpy(char *dst, const char *src)
+strcpy(char *restrict dst, const char *restrict src)
 {
 	return memcpy(dst, src, strlen(src) + 1);
 }
 
 char *
-strncpy(char *dst, const char *src, size_t n)
+strncpy(char *restrict dst, const char *restrict src, size_t n)
 {
 	size_t len = strnlen(src, n);
 
@@ -116,9 +120,20 @@ strncpy(char *dst, const char *src, size_t n)
 }
 
 char *
-strcat(char *dst, const char *src)
+strcat(char *restrict dst, const char *restrict src)
 {
 	strcpy(dst + strlen(dst), src);
+	return dst;
+}
+
+char *
+strncat(char *restrict dst, const char *restrict src, size_t n)
+{
+	char *d = dst + strlen(dst);
+	size_t len = strnlen(src, n);
+
+	memcpy(d, src, len);
+	d[len] = '\0';
 	return dst;
 }
 
@@ -136,13 +151,13 @@ strchr(const char *s, int c)
 char *
 strrchr(const char *s, int c)
 {
-	const char *hit = NULL;
+	const char *last = NULL;
 
 	for (;; s++) {
 		if (*s == (char)c)
-			hit = s;
+			last = s;
 		if (!*s)
-			return (char *)hit;
+			return (char *)last;
 	}
 }
 
@@ -154,7 +169,27 @@ strstr(const char *hay, const char *needle)
 	for (; *hay; hay++)
 		if (!strncmp(hay, needle, n))
 			return (char *)hay;
-	return n ? NULL : (char *)hay;
+	return n == 0 ? (char *)hay : NULL;
+}
+
+size_t
+strspn(const char *s, const char *accept)
+{
+	size_t n = 0;
+
+	while (s[n] && strchr(accept, s[n]))
+		n++;
+	return n;
+}
+
+size_t
+strcspn(const char *s, const char *reject)
+{
+	size_t n = 0;
+
+	while (s[n] && !strchr(reject, s[n]))
+		n++;
+	return n;
 }
 
 char *
@@ -164,4 +199,17 @@ strdup(const char *s)
 	char *p = malloc(n);
 
 	return p ? memcpy(p, s, n) : NULL;
+}
+
+char *
+strndup(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
 }

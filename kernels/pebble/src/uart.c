@@ -1,62 +1,91 @@
 /*
- * uart.c — polled 16550.  No interrupts: the kernel runs one app and waits
- * on the line status register, which is all QEMU needs and all a real UART
- * needs at this speed.
+ * uart.c — the two 16550 serial ports, polled.  QEMU's microvm has only
+ * COM1 unless one is added, so each port is probed first; writes to a port
+ * that is not there are dropped instead of waiting forever for it.
  */
-#include "uart.h"
+#include "kernel.h"
 
-#include "io.h"
+enum {
+	UART_DATA = 0,          /* THR on write, RBR on read; DLL with DLAB */
+	UART_IER = 1,           /* DLM with DLAB */
+	UART_FCR = 2,
+	UART_LCR = 3,
+	UART_MCR = 4,
+	UART_LSR = 5,
+	UART_SCRATCH = 7,
+};
 
-#define THR 0
-#define RBR 0
-#define IER 1
-#define DLL 0
-#define DLM 1
-#define FCR 2
-#define LCR 3
-#define MCR 4
-#define LSR 5
-#define LSR_DR 0x01
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
+enum {
+	LSR_DATA_READY = 0x01,
+	LSR_THR_EMPTY = 0x20,
+	LSR_TX_EMPTY = 0x40,    /* holding and shift registers both empty */
+};
 
-void
-uart_init(uint16_t base)
+struct pb_uart pb_com1, pb_com2;
+
+/* The scratch register keeps what is written to it only on a real UART. */
+static bool
+uart_probe(uint16_t base)
 {
-	outb(base + IER, 0x00);
-	outb(base + LCR, 0x80);          /* divisor latch */
-	outb(base + DLL, 0x01);          /* 115200 baud */
-	outb(base + DLM, 0x00);
-	outb(base + LCR, 0x03);          /* 8N1 */
-	outb(base + FCR, 0x07);          /* FIFOs on and cleared */
-	outb(base + MCR, 0x03);          /* DTR, RTS */
+	pb_outb(base + UART_SCRATCH, 0x5a);
+	if (pb_inb(base + UART_SCRATCH) != 0x5a)
+		return false;
+	pb_outb(base + UART_SCRATCH, 0xa5);
+	return pb_inb(base + UART_SCRATCH) == 0xa5;
 }
 
 void
-uart_putc(uint16_t base, uint8_t c)
+pb_uart_init(struct pb_uart *u, uint16_t base)
 {
-	while (!(inb(base + LSR) & LSR_THRE))
-		cpu_pause();
-	outb(base + THR, c);
+	u->base = base;
+	u->present = uart_probe(base);
+	if (!u->present)
+		return;
+	pb_outb(base + UART_IER, 0x00);     /* we poll: no interrupts */
+	pb_outb(base + UART_LCR, 0x80);     /* divisor latch access */
+	pb_outb(base + UART_DATA, 0x01);    /* 115200 baud (ignored by QEMU) */
+	pb_outb(base + UART_IER, 0x00);
+	pb_outb(base + UART_LCR, 0x03);     /* 8 bits, no parity, 1 stop bit */
+	pb_outb(base + UART_FCR, 0x07);     /* FIFOs on, both cleared */
+	pb_outb(base + UART_MCR, 0x03);     /* DTR and RTS */
+}
+
+static uint8_t
+uart_lsr(const struct pb_uart *u)
+{
+	return pb_inb(u->base + UART_LSR);
+}
+
+void
+pb_uart_putc(struct pb_uart *u, uint8_t byte)
+{
+	if (!u->present)
+		return;
+	/* QEMU keeps THRE clear while the host end is not reading: flow control */
+	while (!(uart_lsr(u) & LSR_THR_EMPTY))
+		__asm__ volatile("pause");
+	pb_outb(u->base + UART_DATA, byte);
 }
 
 bool
-uart_ready(uint16_t base)
+pb_uart_rx_ready(struct pb_uart *u)
 {
-	return inb(base + LSR) & LSR_DR;
+	return u->present && (uart_lsr(u) & LSR_DATA_READY);
 }
 
 uint8_t
-uart_getc(uint16_t base)
+pb_uart_getc(struct pb_uart *u)
 {
-	while (!uart_ready(base))
-		cpu_pause();
-	return inb(base + RBR);
+	while (!pb_uart_rx_ready(u))
+		__asm__ volatile("pause");
+	return pb_inb(u->base + UART_DATA);
 }
 
 void
-uart_drain(uint16_t base)
+pb_uart_drain(struct pb_uart *u)
 {
-	while (!(inb(base + LSR) & LSR_TEMT))
-		cpu_pause();
+	if (!u->present)
+		return;
+	while (!(uart_lsr(u) & LSR_TX_EMPTY))
+		__asm__ volatile("pause");
 }
