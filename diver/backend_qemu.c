@@ -495,7 +495,7 @@ pump_once(struct pump *p)
 	struct pollfd fds[4] = {
 		{ vm->sigfd, POLLIN, 0 },
 		{ vm->from_guest, POLLIN, 0 },
-		{ p->stdin_open && console_pending(&vm->con) < (1 << 20) && !vm->exited
+		{ p->stdin_open && console_queued(&vm->con) < (1 << 20) && !vm->exited
 			  ? STDIN_FILENO : -1, POLLIN, 0 },
 		{ console_pending(&vm->con) && !vm->exited ? vm->to_guest : -1,
 		  POLLOUT, 0 },

@@ -12,6 +12,12 @@ console_init(struct console *c, bool framed)
 	c->framed = framed;
 }
 
+size_t
+console_queued(const struct console *c)
+{
+	return c->len - c->off;
+}
+
 void
 console_release(struct console *c)
 {
@@ -43,7 +49,9 @@ console_decode(struct console *c, const unsigned char *in, size_t n,
 				c->out_eof = true;
 			else if (b == 0x02)
 				c->state = 2;
-			/* 0x03 (ready) and reserved codes carry nothing for stdout */
+			else if (b == 0x03)
+				c->ready = true;
+			/* reserved codes carry nothing */
 		} else if (b == CONSOLE_ESC) {
 			c->state = 1;
 		} else if (!c->out_eof) {
@@ -97,6 +105,8 @@ console_queue_eof(struct console *c)
 size_t
 console_pending(const struct console *c)
 {
+	if (c->framed && !c->ready)
+		return 0;
 	return c->len - c->off;
 }
 

@@ -20,6 +20,7 @@ struct console {
 	bool have_status;
 	int status;
 	bool out_eof;
+	bool ready;             /* the guest said it reads stdin (FF 03) */
 	/* host -> guest encoder: bytes waiting to be written to the guest */
 	unsigned char *pending;
 	size_t len, off, cap;
@@ -35,8 +36,13 @@ size_t console_decode(struct console *c, const unsigned char *in, size_t n,
 void console_queue_input(struct console *c, const unsigned char *in, size_t n);
 /* Queue end of input (FF 01 when framed; nothing for a raw console). */
 void console_queue_eof(struct console *c);
-/* Bytes waiting for the guest. */
+/*
+ * Bytes waiting for the guest.  A framed guest gets nothing before its
+ * ready frame: until then its UART may still be discarding input.
+ */
 size_t console_pending(const struct console *c);
+/* Bytes queued, whether or not they may be sent yet. */
+size_t console_queued(const struct console *c);
 const unsigned char *console_pending_data(const struct console *c);
 void console_consumed(struct console *c, size_t n);
 
