@@ -169,18 +169,36 @@ catalog_dump(const struct catalog *c)
 	return s;
 }
 
+/* The index of the first kernel whose name is not below name. */
+static size_t
+lower_bound(const struct catalog *c, const char *name)
+{
+	size_t lo = 0, hi = c->nkernels;
+
+	/* Catalogs are read and built in name order: try the end first. */
+	if (hi && strcmp(c->kernels[hi - 1].name, name) < 0)
+		return hi;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->kernels[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct catalog_kernel *
 find_or_insert(struct catalog *c, const char *name)
 {
-	size_t i = 0;
+	size_t i = lower_bound(c, name), n = c->nkernels;
 
-	while (i < c->nkernels && strcmp(c->kernels[i].name, name) < 0)
-		i++;
-	if (i < c->nkernels && !strcmp(c->kernels[i].name, name))
+	if (i < n && !strcmp(c->kernels[i].name, name))
 		return &c->kernels[i];
-	c->kernels = xrealloc(c->kernels, (c->nkernels + 1) * sizeof *c->kernels);
-	memmove(&c->kernels[i + 1], &c->kernels[i],
-		(c->nkernels - i) * sizeof *c->kernels);
+	/* The array holds the next power of two of kernels: grow at powers. */
+	if ((n & (n - 1)) == 0)
+		c->kernels = xrealloc(c->kernels, (n ? 2 * n : 1) * sizeof *c->kernels);
+	memmove(&c->kernels[i + 1], &c->kernels[i], (n - i) * sizeof *c->kernels);
 	c->nkernels++;
 	memset(&c->kernels[i], 0, sizeof c->kernels[i]);
 	c->kernels[i].name = xstrdup(name);
@@ -210,9 +228,10 @@ catalog_add_release(struct catalog *c, struct kernel *k, struct dv_err *e)
 const struct catalog_kernel *
 catalog_find(const struct catalog *c, const char *name)
 {
-	for (size_t i = 0; i < c->nkernels; i++)
-		if (!strcmp(c->kernels[i].name, name))
-			return &c->kernels[i];
+	size_t i = lower_bound(c, name);
+
+	if (i < c->nkernels && !strcmp(c->kernels[i].name, name))
+		return &c->kernels[i];
 	return NULL;
 }
 
