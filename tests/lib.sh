@@ -128,3 +128,58 @@ make_catalog() {
 	make_key "$2"
 	catalog-gen -q -k "$TMP/$2" -o "$TMP/$1" "$SRC/kernels"
 }
+
+# start_nginx DIR: serve DIR with nginx on 127.0.0.1 at a free port, from a
+# private config with its own pid, error_log and temp paths; sets
+# NGINX_PORT and NGINX_URL (ending in '/').  Stopped when the test ends.
+# Types: .json application/json, .js application/javascript, .zst
+# application/zstd, .sig application/octet-stream.
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+start_nginx() {
+	local dir=$1 conf="$TMP/nginx" port tries=0
+	mkdir -p "$conf/tmp"
+	while [ $tries -lt 20 ]; do
+		tries=$((tries + 1))
+		port=$((20000 + (RANDOM * 7 + $$) % 40000))
+		cat >"$conf/nginx.conf" <<NGINX
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+worker_processes 1;
+daemon on;
+pid $conf/nginx.pid;
+error_log $conf/error.log warn;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $conf/tmp/body;
+	proxy_temp_path $conf/tmp/proxy;
+	fastcgi_temp_path $conf/tmp/fastcgi;
+	uwsgi_temp_path $conf/tmp/uwsgi;
+	scgi_temp_path $conf/tmp/scgi;
+	types {
+		text/html html;
+		text/css css;
+		application/javascript js;
+		application/json json;
+		application/zstd zst;
+		image/svg+xml svg;
+		application/octet-stream sig dvb;
+	}
+	default_type application/octet-stream;
+	charset utf-8;
+	charset_types text/css application/javascript application/json;
+	server {
+		listen 127.0.0.1:$port;
+		root $dir;
+	}
+}
+NGINX
+		if "$NGINX" -e "$conf/error.log" -c "$conf/nginx.conf" -p "$conf" \
+				2>"$conf/start.log"; then
+			at_exit "kill \$(cat '$conf/nginx.pid') 2>/dev/null"
+			NGINX_PORT=$port NGINX_URL="http://127.0.0.1:$port/"
+			return 0
+		fi
+		grep -q "in use" "$conf/start.log" || { cat "$conf/start.log"; return 1; }
+	done
+	echo "no free port for nginx"; return 1
+}
