@@ -41,7 +41,7 @@ struct gen_opts {
 	bool verbose;
 	bool full;                      /* ignore the previous output */
 	int jobs;
-	time_t started;                 /* the real clock, for racy stat data */
+	struct timespec started;        /* the real clock, for racy stat data */
 };
 
 /* What is remembered of a variant between runs. */

@@ -534,7 +534,7 @@ main(int argc, char **argv)
 	int rc;
 
 	r.o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
-	r.o.started = time(NULL);
+	clock_gettime(CLOCK_REALTIME, &r.o.started);
 	if ((rc = parse_args(argc, argv, &r.o)) != 0)
 		return rc;
 	rc = run(&r, &warnings, &e);

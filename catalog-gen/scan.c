@@ -5,9 +5,9 @@
  *
  * Whether a release changed is told by the stat data (inode, size, mtime,
  * ctime, mode) of each of its inputs, as git's index does.  A file changed
- * less than two seconds before the run started is "racy": a change within
- * the same clock tick would not show, so its release is checked again next
- * time.
+ * less than a second before the run started is "racy": another change in
+ * the same clock tick would not show in its stat data, so its release is
+ * checked again on the next run.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -21,7 +21,6 @@
 #include "ref.h"
 #include "strbuf.h"
 
-#define RACY_SECONDS 2
 
 char *
 release_dir(const struct gen_opts *o, const char *name, const char *version)
@@ -30,10 +29,18 @@ release_dir(const struct gen_opts *o, const char *name, const char *version)
 }
 
 static bool
+recent(const struct gen_opts *o, const struct timespec *t)
+{
+	/* Within a second before the start (or after it). */
+	return t->tv_sec > o->started.tv_sec - 1 ||
+	       (t->tv_sec == o->started.tv_sec - 1 &&
+		t->tv_nsec >= o->started.tv_nsec);
+}
+
+static bool
 racy(const struct gen_opts *o, const struct stat *st)
 {
-	return st->st_mtim.tv_sec >= o->started - RACY_SECONDS ||
-	       st->st_ctim.tv_sec >= o->started - RACY_SECONDS;
+	return recent(o, &st->st_mtim) || recent(o, &st->st_ctim);
 }
 
 /* Add "path stat-data" for path to sb; false when it is missing or racy. */
