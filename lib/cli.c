@@ -41,6 +41,8 @@ cli_help(FILE *f, const struct cli_cmd *cmd)
 		fprintf(f, "\noptions:\n");
 	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
 		struct strbuf sb = STRBUF_INIT;
+		if (!o->help)
+			continue;       /* internal options (--list-options) */
 		if (o->id > 0 && o->id < 256)
 			strbuf_addf(&sb, "-%c, ", o->id);
 		else
