@@ -52,7 +52,7 @@ static const char *const variant_vars[] = {
 	"package_bytes", "image_format", "image_size", "image_bytes", "image_path",
 	"image_sha256", "package_sha256", "ref", NULL };
 static const char *const offline_vars[] = {
-	"serial", "generated", "expires", "key", NULL };
+	"serial", "generated", "expires", "key", "source_url", NULL };
 
 static const struct {
 	const char *file;
@@ -655,7 +655,8 @@ write_offline(const struct site *s, const struct catalog *head,
 	} else {
 		strbuf_addstr(&key, "none: this catalog is not signed");
 	}
-	const char *values[] = { serial, head->generated, head->expires, key.buf };
+	const char *values[] = { serial, head->generated, head->expires, key.buf,
+				 s->o->base_url ? s->o->base_url : "URL-OF-THIS-CATALOG" };
 	expand(s, T_OFFLINE, values, &main);
 	rc = write_page(s, w, "offline.html", "Using the catalog offline — Diver",
 			"Carrying kernels to sites without a network: signed bundles.",

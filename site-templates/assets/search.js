@@ -14,7 +14,7 @@
 	'use strict';
 
 	var WEIGHTS = [[100, 70], [50, 35], [20, 14], [8, 5]]; /* [exact, prefix] */
-	var SHOWN = 100;
+	var SHOWN = 25;          /* results shown; more is for tag pages */
 	var ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
 	var DIGIT = new Int8Array(128);
 	for (var d = 0; d < ALPHABET.length; d++)
@@ -141,7 +141,7 @@
 		link.insertBefore(m, link.firstChild);
 	}
 
-	function select(i) {
+	function select(i, scroll) {
 		var items = results.children;
 		if (selected >= 0 && selected < items.length) {
 			items[selected].classList.remove('sel');
@@ -153,20 +153,25 @@
 			it.classList.add('sel');
 			it.setAttribute('aria-selected', 'true');
 			input.setAttribute('aria-activedescendant', it.id);
-			if (it.scrollIntoView)
+			if (scroll && it.scrollIntoView)
 				it.scrollIntoView({ block: 'nearest' });
 		} else {
 			input.removeAttribute('aria-activedescendant');
 		}
 	}
 
+	/* The query goes into the URL once typing pauses (it costs a few ms). */
+	var urlTimer = 0;
 	function keepInUrl(q) {
 		var url = q ? '?q=' + encodeURIComponent(q) : location.pathname.replace(/^.*\//, '') || '.';
-		try {
-			history.replaceState(null, '', url);
-		} catch (e) {
-			/* Some browsers refuse history changes on file:// pages. */
-		}
+		clearTimeout(urlTimer);
+		urlTimer = setTimeout(function () {
+			try {
+				history.replaceState(null, '', url);
+			} catch (e) {
+				/* Some browsers refuse history changes on file:// pages. */
+			}
+		}, 250);
 	}
 
 	function show(q) {
@@ -191,7 +196,8 @@
 		results.appendChild(frag);
 		status.textContent = ids.length === 0 ? 'No kernel matches “' + q.trim() + '”.' :
 			plural(ids.length, 'kernel matches', 'kernels match') + ' “' + q.trim() + '”' +
-			(ids.length > SHOWN ? '; the best ' + SHOWN + ' are shown.' : '.');
+			(ids.length > SHOWN ? '; the best ' + SHOWN + ' are shown, refine the search ' +
+			 'or browse by tag for the rest.' : '.');
 		if (ids.length)
 			select(0);
 	}
@@ -205,9 +211,9 @@
 	input.addEventListener('input', function () { show(input.value); });
 	input.addEventListener('keydown', function (ev) {
 		if (ev.key === 'ArrowDown') {
-			select(selected + 1);
+			select(selected + 1, true);
 		} else if (ev.key === 'ArrowUp') {
-			select(selected - 1);
+			select(selected - 1, true);
 		} else if (ev.key === 'Enter') {
 			open(selected < 0 ? 0 : selected);
 		} else if (ev.key === 'Escape') {
