@@ -106,8 +106,36 @@ exception_common:
 	hlt
 	jmp 2b
 
+/*
+ * Interrupt stubs for the 16 ISA lines (vectors 32-47): an interrupt only
+ * ever wakes the CPU from hlt (pb_cpu_idle), so all a stub does is tell
+ * the PICs it is done.
+ */
+.macro irq vector
+	.type irq\vector, @function
+irq\vector:
+	push %eax
+	mov $0x20, %al                  /* end of interrupt */
+	.if \vector >= 40
+	out %al, $0xa0                  /* the second PIC too */
+	.endif
+	out %al, $0x20
+	pop %eax
+	iret
+.endm
+
+	.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	irq \v
+	.endr
+
 	.section .rodata
 	.align 4
+	.globl pb_irq_stubs
+pb_irq_stubs:
+	.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.long irq\v
+	.endr
+
 	.globl pb_exception_stubs
 pb_exception_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31

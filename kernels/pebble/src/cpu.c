@@ -4,13 +4,28 @@
  * fault on the log and end the run with status 139 (as a shell reports
  * SIGSEGV), the FPU and SSE switched on for floating point, and identity
  * paging with page 0 left out, so that a NULL dereference faults instead of
- * reading the interrupt vector table.  Interrupts stay off: pebble polls.
+ * reading the interrupt vector table.
+ *
+ * Interrupts are off except inside pb_cpu_idle: waiting for input, the CPU
+ * halts until COM1's interrupt wakes it (or a 20 Hz timer tick, should the
+ * machine not wire that line).  A halted vCPU costs the host nothing and
+ * leaves QEMU's I/O thread free to feed the UART, which polling starves.
  */
 #include "kernel.h"
 
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
 #define NEXCEPTIONS 32
+#define IRQ_BASE 32             /* ISA lines 0-15 on vectors 32-47 */
+#define NVECTORS (IRQ_BASE + 16)
+#define IRQ_TIMER 0
+#define IRQ_COM1 4
+#define PIC1 0x20               /* command port; data (mask) is +1 */
+#define PIC2 0xa0
+#define PIT_CHANNEL0 0x40
+#define PIT_COMMAND 0x43
+#define PIT_HZ 1193182
+#define TICK_HZ 20              /* the slowest the PIT goes is 18.2 Hz */
 #define EXCEPTION_STATUS 139
 #define DEBUG_EXIT_PORT 0xf4
 
@@ -22,6 +37,15 @@
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
 #define CPUID_PSE (1u << 3)
+#define CPUID_APIC (1u << 9)
+#define MSR_APIC_BASE 0x1b
+#define APIC_GLOBAL_ENABLE (1u << 11)
+#define APIC_TPR 0x80                   /* register offsets */
+#define APIC_SPURIOUS 0xf0
+#define APIC_LVT_LINT0 0x350
+#define APIC_SOFT_ENABLE 0x100
+#define APIC_SPURIOUS_VECTOR 47         /* low nibble must be 0xf; its stub is harmless */
+#define APIC_DELIVERY_EXTINT 0x700      /* unmasked, vector from the PIC */
 #define CPUID_FXSR (1u << 24)
 #define CPUID_SSE (1u << 25)
 
@@ -48,6 +72,7 @@ struct table_pointer {
 } __attribute__((packed));
 
 extern const uint32_t pb_exception_stubs[NEXCEPTIONS];     /* boot.S */
+extern const uint32_t pb_irq_stubs[16];
 PB_NORETURN void pb_cpu_exception(const struct trap_frame *f);
 
 static const uint64_t gdt[] = {
@@ -55,7 +80,8 @@ static const uint64_t gdt[] = {
 	0x00cf9a000000ffffull,  /* KERNEL_CS: code, base 0, 4 GiB, ring 0, 32-bit */
 	0x00cf92000000ffffull,  /* KERNEL_DS: data, the same span */
 };
-static struct gate idt[NEXCEPTIONS];
+static struct gate idt[NVECTORS];
+static bool can_halt;           /* an interrupt controller is there to wake us */
 /* Aligned by hand: an aligned(4096) object would pad the image file too. */
 static uint8_t paging_area[3 * 4096];
 
@@ -96,17 +122,89 @@ gdt_load(void)
 			 : : "m"(p), "i"(KERNEL_CS), "r"(KERNEL_DS) : "memory");
 }
 
+static struct gate
+gate(uint32_t handler)
+{
+	/* 0x8e: present, ring 0, 32-bit interrupt gate (interrupts stay off) */
+	return (struct gate){ (uint16_t)handler, KERNEL_CS, 0, 0x8e, (uint16_t)(handler >> 16) };
+}
+
 static void
 idt_load(void)
 {
 	struct table_pointer p = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
 
-	for (int i = 0; i < NEXCEPTIONS; i++) {
-		uint32_t a = pb_exception_stubs[i];
-		/* 0x8e: present, ring 0, 32-bit interrupt gate */
-		idt[i] = (struct gate){ (uint16_t)a, KERNEL_CS, 0, 0x8e, (uint16_t)(a >> 16) };
-	}
+	for (int i = 0; i < NEXCEPTIONS; i++)
+		idt[i] = gate(pb_exception_stubs[i]);
+	for (int i = 0; i < 16; i++)
+		idt[IRQ_BASE + i] = gate(pb_irq_stubs[i]);
 	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+/*
+ * Both 8259s moved off the exception vectors, every line masked but the
+ * timer and COM1.  Returns false when there is no PIC (its mask register
+ * does not keep what we write), and then we never halt.
+ */
+static bool
+pic_init(void)
+{
+	uint8_t mask = (uint8_t)~(1u << IRQ_TIMER | 1u << IRQ_COM1);
+
+	pb_outb(PIC1, 0x11);            /* initialize, edge triggered, ICW4 follows */
+	pb_outb(PIC2, 0x11);
+	pb_outb(PIC1 + 1, IRQ_BASE);
+	pb_outb(PIC2 + 1, IRQ_BASE + 8);
+	pb_outb(PIC1 + 1, 0x04);        /* the second PIC hangs off line 2 */
+	pb_outb(PIC2 + 1, 0x02);
+	pb_outb(PIC1 + 1, 0x01);        /* 8086 mode */
+	pb_outb(PIC2 + 1, 0x01);
+	pb_outb(PIC1 + 1, mask);
+	pb_outb(PIC2 + 1, 0xff);
+	return pb_inb(PIC1 + 1) == mask;
+}
+
+/*
+ * QEMU hands the PIC's interrupt to the CPU only through the local APIC's
+ * LINT0 input, and firmware such as qboot leaves that masked: turn the
+ * APIC on with LINT0 passing the PIC's interrupts through (ExtINT), as a
+ * BIOS does for an operating system that knows nothing of APICs.
+ */
+static void
+apic_pass_pic_interrupts(uint32_t features)
+{
+	volatile uint32_t *apic;
+	uint32_t lo, hi;
+
+	if (!(features & CPUID_APIC))
+		return;                 /* no APIC: the PIC drives the CPU directly */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_APIC_BASE));
+	lo |= APIC_GLOBAL_ENABLE;
+	__asm__ volatile("wrmsr" : : "a"(lo), "d"(hi), "c"(MSR_APIC_BASE));
+	apic = (volatile uint32_t *)(uintptr_t)(lo & 0xfffff000u);
+	apic[APIC_TPR / 4] = 0;                          /* accept every priority */
+	apic[APIC_SPURIOUS / 4] = APIC_SOFT_ENABLE | APIC_SPURIOUS_VECTOR;
+	apic[APIC_LVT_LINT0 / 4] = APIC_DELIVERY_EXTINT;
+}
+
+static void
+pit_init(void)
+{
+	uint16_t divisor = PIT_HZ / TICK_HZ;
+
+	pb_outb(PIT_COMMAND, 0x34);     /* channel 0, both bytes, rate generator */
+	pb_outb(PIT_CHANNEL0, (uint8_t)divisor);
+	pb_outb(PIT_CHANNEL0, (uint8_t)(divisor >> 8));
+}
+
+void
+pb_cpu_idle(void)
+{
+	if (can_halt)
+		/* sti lets one more instruction run first: no wakeup is lost */
+		__asm__ volatile("sti\n\thlt\n\tcli" : : : "memory");
+	else
+		__asm__ volatile("pause");
 }
 
 static void
@@ -157,6 +255,10 @@ pb_cpu_init(void)
 	idt_load();
 	fpu_init(features);
 	paging_init(features);
+	apic_pass_pic_interrupts(features);
+	can_halt = pic_init();
+	if (can_halt)
+		pit_init();
 }
 
 uint64_t

@@ -161,6 +161,8 @@ log_boot(const struct boot *b)
 	pb_klog(PB_LOG_VERBOSE, "image 0x00100000-%p, heap %p-%p", (void *)_end,
 		(void *)b->heap_start, (void *)b->heap_end);
 	pb_klog(PB_LOG_VERBOSE, "cmdline \"%s\"", b->cmdline ? b->cmdline : "");
+	pb_klog(PB_LOG_VERBOSE, "COM1 %s, COM2 %s", pb_com1.present ? "present" : "absent",
+		pb_com2.present ? "present" : "absent");
 	for (int i = 0; i < b->noptions; i++)
 		pb_klog(PB_LOG_VERBOSE, "option %s", b->options[i]);
 	for (int i = 0; i < b->argc; i++)
@@ -173,8 +175,8 @@ pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 	struct boot b = { 0 };
 
 	boot_ticks = pb_ticks();
-	pb_uart_init(&pb_com1, 0x3f8);
-	pb_uart_init(&pb_com2, 0x2f8);
+	pb_uart_init(&pb_com1, 0x3f8, true);
+	pb_uart_init(&pb_com2, 0x2f8, false);
 	pb_cpu_init();
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		pb_panic(1, "not started by a multiboot loader (magic 0x%08x)", (unsigned)magic);

@@ -42,13 +42,18 @@ pb_inb(uint16_t port)
 	return v;
 }
 
-/* uart.c — a polled 16550; a port that is absent swallows what we send. */
+/*
+ * uart.c — 16550s, polled, except that COM1 interrupts when input arrives
+ * so that pb_uart_getc can halt while it waits.  A port that is absent
+ * swallows what we send.
+ */
 struct pb_uart {
 	uint16_t base;
 	bool present;
+	bool fifo;              /* FIFOs on (a receiving port: after its first byte) */
 };
 extern struct pb_uart pb_com1, pb_com2;
-void pb_uart_init(struct pb_uart *u, uint16_t base);
+void pb_uart_init(struct pb_uart *u, uint16_t base, bool rx_interrupt);
 void pb_uart_putc(struct pb_uart *u, uint8_t byte);
 bool pb_uart_rx_ready(struct pb_uart *u);
 uint8_t pb_uart_getc(struct pb_uart *u);   /* waits; only when present */
@@ -89,8 +94,9 @@ void pb_heap_init(uintptr_t start, uintptr_t end);
 /* stdio.c — stdout's buffer, so the kernel can flush it before reading or exiting. */
 void pb_stdout_flush(void);
 
-/* cpu.c — descriptor tables, FPU, paging; exceptions end the run. */
+/* cpu.c — descriptor tables, FPU, paging, PIC; exceptions end the run. */
 void pb_cpu_init(void);
+void pb_cpu_idle(void);         /* until an interrupt, or just a moment */
 PB_NORETURN void pb_cpu_poweroff(int status);
 
 /* kernel.c — the one way out: flush, frame, log, power off. */
