@@ -4,9 +4,9 @@
  * hh h l ll j z t L, conversions d i u o x X c s p % and f F e E g G.
  * Output goes to a sink in runs; the sink decides where bytes end up.
  *
- * Floating point is printed from up to 19 exact significant digits (the
- * x87 long double mantissa), padded with zeros beyond that: good for
- * results and timings, not for a correctly rounded 1e300.
+ * Floating point is printed from 18 correctly rounded significant digits,
+ * padded with zeros beyond that (glibc prints the exact binary value):
+ * good for results and timings, not for a correctly rounded 1e300.
  */
 #include <string.h>
 
@@ -14,6 +14,7 @@
 
 #define FLOAT_PREC_MAX 100
 #define FLOAT_DIGITS 420    /* 309 integer digits of DBL_MAX + precision */
+#define FLOAT_EXACT 18      /* significant digits we can compute exactly */
 
 struct spec {
 	bool left, plus, space, alt, zero;
@@ -156,7 +157,7 @@ arg_signed(va_list *ap, char length)
 	case 'l': return va_arg(*ap, long);
 	case 'q': return va_arg(*ap, long long);
 	case 'j': return va_arg(*ap, intmax_t);
-	case 'z': return (intmax_t)va_arg(*ap, size_t);
+	case 'z': return (ptrdiff_t)va_arg(*ap, size_t);   /* the signed size_t */
 	case 't': return va_arg(*ap, ptrdiff_t);
 	default: return va_arg(*ap, int);
 	}
@@ -198,25 +199,26 @@ format_integer(struct pb_sink *s, struct spec *sp, uintmax_t v, bool negative)
 
 /*
  * Decimal digits of v > 0, rounded to n of them: v = d[0].d[1]d[2]... x 10^e.
- * Scaling in long double keeps the first 18 or so digits exact.
+ * Scaling in long double keeps the first 18 digits exact; beyond those
+ * the digits are zeros.  An exact tie rounds to even, as glibc does.
  */
 static int
 float_digits(long double v, char *d, int n)
 {
-	int e = 0, i;
+	int e = 0, i, exact = n < FLOAT_EXACT ? n : FLOAT_EXACT;
 
 	while (v >= 1e32L) { v /= 1e32L; e += 32; }
 	while (v >= 10) { v /= 10; e++; }
 	while (v < 1e-32L) { v *= 1e32L; e -= 32; }
 	while (v < 1) { v *= 10; e--; }
-	for (i = 0; i < n; i++) {
-		int k = i < 19 ? (int)v : 0;
-		k = k > 9 ? 9 : k;
-		d[i] = (char)('0' + k);
+	for (i = 0; i < exact; i++) {
+		int k = (int)v;
+		d[i] = (char)('0' + (k > 9 ? 9 : k));
 		v = (v - k) * 10;
 	}
-	if (v >= 5) {
-		for (i = n - 1; i >= 0 && d[i] == '9'; i--)
+	memset(d + exact, '0', (size_t)(n - exact));
+	if (v > 5 || (v == 5 && (d[exact - 1] - '0') % 2 == 1)) {
+		for (i = exact - 1; i >= 0 && d[i] == '9'; i--)
 			d[i] = '0';
 		if (i >= 0) {
 			d[i]++;
@@ -362,6 +364,19 @@ format_string(struct pb_sink *s, struct spec *sp, const char *str)
 	emit_field(s, sp, "", 0, str, len);
 }
 
+/* As glibc: 0x and the hex digits, or (nil). */
+static void
+format_pointer(struct pb_sink *s, struct spec *sp, void *p)
+{
+	if (!p) {
+		sp->prec = -1;
+		format_string(s, sp, "(nil)");
+		return;
+	}
+	sp->alt = true;
+	format_integer(s, sp, (uintptr_t)p, false);
+}
+
 static void
 format_one(struct pb_sink *s, struct spec *sp, va_list *ap)
 {
@@ -377,8 +392,7 @@ format_one(struct pb_sink *s, struct spec *sp, va_list *ap)
 		format_integer(s, sp, arg_unsigned(ap, sp->length), false);
 		break;
 	case 'p':
-		sp->alt = true;
-		format_integer(s, sp, (uintptr_t)va_arg(*ap, void *), false);
+		format_pointer(s, sp, va_arg(*ap, void *));
 		break;
 	case 'c':
 		c = (char)va_arg(*ap, int);
