@@ -4,10 +4,11 @@
  * that an app cannot collide with the kernel by accident (the kit reserves
  * the pb_ prefix).
  *
- * The kernel is one app's runtime: no processes, no interrupts it depends
- * on, no paging beyond an identity map.  State lives in the few module
- * statics the hardware forces on us (which UARTs exist, the heap's free
- * list, stdin's escape state); each module owns its own.
+ * The kernel is one app's runtime: no processes, no scheduler, interrupts
+ * only to wake a CPU halted for input, paging only to catch NULL.  State
+ * lives in the few module statics the hardware forces on us (which UARTs
+ * exist, the heap's free list, stdin's escape state); each module owns its
+ * own.
  */
 #ifndef PEBBLE_KERNEL_H
 #define PEBBLE_KERNEL_H
