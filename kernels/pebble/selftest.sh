@@ -18,6 +18,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 export CC=${CC:-gcc} LC_ALL=C
 
 [ -f "$release/kernel.json" ] || { echo "selftest.sh: no release at '$release'" >&2; exit 2; }
+release=$(cd "$release" && pwd)         # the checks run in a temporary directory
 version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$release/kernel.json" | head -n 1)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pebble-selftest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

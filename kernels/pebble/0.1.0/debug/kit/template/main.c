@@ -1,5 +1,8 @@
-/* A pebble app: printf goes to your terminal, stderr to the kernel log. */
-#include <pebble.h>
+/*
+ * A pebble app.  printf writes to the console (your terminal under
+ * `diver dive`), fprintf(stderr, ...) and pb_log() to the kernel log;
+ * main's return value is the exit status of the run.
+ */
 #include <stdio.h>
 
 int

@@ -1,13 +1,14 @@
 /*
- * unistd.h — pebble: fd 0 is stdin (ends when the host says so), fd 1 the
- * console, fd 2 the kernel log.
+ * unistd.h — the three descriptors, unbuffered: fd 0 reads the console's
+ * stdin (raw bytes; 0 at end of input), fd 1 writes its stdout (any bytes,
+ * 0xFF included), fd 2 writes the kernel log.  Other fds give -1.
  */
 #ifndef PEBBLE_UNISTD_H
 #define PEBBLE_UNISTD_H
 
 #include <stddef.h>
 
-typedef int ssize_t;
+typedef __PTRDIFF_TYPE__ ssize_t;
 
 #define STDIN_FILENO 0
 #define STDOUT_FILENO 1
