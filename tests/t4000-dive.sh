@@ -124,7 +124,7 @@ test_expect_success 'errors: no net, unknown mode, bad options' '
 	use_home site &&
 	expect_error "has no net yet; run .diver build" diver dive "$TMP/site" &&
 	expect_error "no net with id .abcd." diver dive abcd &&
-	expect_error "mode splitvm" diver dive app -d splitvm &&
+	expect_error "supports mode vm, not splitvm" diver dive app -d splitvm &&
 	expect_status 2 diver dive app -m lots &&
 	expect_status 2 diver dive app --timeout -1
 '
