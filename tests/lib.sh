@@ -25,7 +25,8 @@ test_skip_all=
 
 test_cleanup() {
 	for f in "$TMP"/*.cleanup; do [ -f "$f" ] && sh "$f" >/dev/null 2>&1; done
-	rm -rf "$TMP"
+	# daemons may still be writing their state as they exit
+	for i in 1 2 3 4 5; do rm -rf "$TMP" 2>/dev/null && break; sleep 0.2; done
 }
 
 # Run on exit (servers a test started, say).
@@ -182,4 +183,62 @@ NGINX
 		grep -q "in use" "$conf/start.log" || { cat "$conf/start.log"; return 1; }
 	done
 	echo "no free port for nginx"; return 1
+}
+
+# start_slurm: a one-node Slurm cluster of our own on 127.0.0.1 (munged on a
+# private socket, slurmctld and slurmd on free ports, state under $TMP);
+# exports SLURM_CONF and SLURM_NODE.  Stopped when the test ends.  Returns 1
+# (with the reason on stdout) when Slurm cannot start here.
+start_slurm() {
+	local d="$TMP/slurm" host port tries=0
+	command -v slurmctld >/dev/null && command -v munged >/dev/null ||
+		{ echo "slurm-wlm or munge is not installed"; return 1; }
+	host=$(hostname)
+	mkdir -p "$d/state" "$d/spool" "$d/munge"
+	chmod 755 "$TMP" "$d" "$d/munge"
+	chown munge: "$d/munge" 2>/dev/null
+	runuser -u munge -- /usr/sbin/munged --socket="$d/munge/munge.sock" \
+		--pid-file="$d/munge/munged.pid" --log-file="$d/munge/munged.log" \
+		--seed-file="$d/munge/seed" --key-file=/etc/munge/munge.key ||
+		{ echo "munged does not start: $(tail -n 1 "$d/munge/munged.log")"; return 1; }
+	at_exit "kill \$(cat '$d/munge/munged.pid') 2>/dev/null"
+	port=$((20000 + (RANDOM * 7 + $$) % 40000))
+	cat >"$d/slurm.conf" <<CONF
+ClusterName=divertest
+SlurmctldHost=$host(127.0.0.1)
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+SlurmUser=root
+AuthType=auth/munge
+AuthInfo=socket=$d/munge/munge.sock
+CredType=cred/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+StateSaveLocation=$d/state
+SlurmdSpoolDir=$d/spool
+SlurmctldPidFile=$d/slurmctld.pid
+SlurmdPidFile=$d/slurmd.pid
+SlurmctldLogFile=$d/slurmctld.log
+SlurmdLogFile=$d/slurmd.log
+ReturnToService=2
+MpiDefault=none
+JobCompType=jobcomp/none
+JobAcctGatherType=jobacct_gather/none
+NodeName=diver1 NodeHostname=$host NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
+PartitionName=debug Nodes=diver1 Default=YES MaxTime=INFINITE State=UP
+CONF
+	export SLURM_CONF="$d/slurm.conf" SLURM_NODE=diver1
+	slurmctld -f "$SLURM_CONF" -i || { echo "slurmctld does not start"; return 1; }
+	at_exit "kill \$(cat '$d/slurmctld.pid') 2>/dev/null"
+	slurmd -f "$SLURM_CONF" -N diver1 || { echo "slurmd does not start"; return 1; }
+	at_exit "kill \$(cat '$d/slurmd.pid') 2>/dev/null"
+	while [ $tries -lt 50 ]; do
+		sinfo -h -o %t 2>/dev/null | grep -q idle && return 0
+		tries=$((tries + 1))
+		sleep 0.2
+	done
+	echo "the Slurm node does not come up: $(tail -n 2 "$d/slurmd.log")"
+	return 1
 }
