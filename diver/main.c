@@ -9,15 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "diver.h"
 
 #define DIVER_VERSION "0.1.0"
 
-static const struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-} commands[] = {
+static const struct cli_command commands[] = {
 	{ "source", cmd_source, "add, list or remove catalogs and bundles to use" },
 	{ "update", cmd_update, "fetch and verify every source's catalog again" },
 	{ "trust", cmd_trust, "add, list or remove keys that may sign catalogs" },
@@ -66,42 +63,16 @@ format_size(unsigned long long n, char buf[32])
 		snprintf(buf, 32, "%.1f %s", v, units[u]);
 }
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: diver COMMAND [OPTIONS] ...\n\n"
-		"Find, build and run specialized OS kernels.\n\ncommands:\n");
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %-8s %s\n", c->name, c->help);
-	fprintf(f, "\nRun 'diver COMMAND --help' for a command's options.\n"
-		"Start with: diver trust add KEY.pub; diver source add NAME DIR|BUNDLE.dvb;\n"
-		"diver search; diver init app NAME; diver build app; diver dive app\n");
-}
-
 int
 main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("diver %s\n", DIVER_VERSION);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--list-commands")) {
-		for (const struct command *c = commands; c->name; c++)
-			puts(c->name);
-		return 0;
-	}
-	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->fn(argc - 1, argv + 1);
-	fprintf(stderr, "diver: unknown command '%s'\ntry 'diver --help'\n", argv[1]);
-	return 2;
+	static const struct cli_tool tool = {
+		"diver", DIVER_VERSION,
+		"Find, build and run specialized OS kernels.",
+		"Start with: diver trust add KEY.pub; diver source add NAME DIR|BUNDLE.dvb;\n"
+		"diver search; diver init app NAME; diver build app; diver dive app\n",
+		commands,
+	};
+
+	return cli_dispatch(&tool, argc, argv);
 }

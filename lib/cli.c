@@ -77,3 +77,45 @@ cli_usage_error(const char *prog, const char *fmt, ...)
 	fprintf(stderr, "\ntry '%s --help'\n", prog);
 	return 2;
 }
+
+static void
+tool_usage(FILE *f, const struct cli_tool *t)
+{
+	fprintf(f, "usage: %s COMMAND [OPTIONS] ...\n\n%s\n\ncommands:\n", t->prog,
+		t->summary);
+	for (const struct cli_command *c = t->commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fprintf(f, "\nRun '%s COMMAND --help' for a command's options.\n", t->prog);
+	if (t->epilog)
+		fprintf(f, "%s", t->epilog);
+}
+
+int
+cli_dispatch(const struct cli_tool *t, int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		tool_usage(stderr, t);
+		return 2;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		tool_usage(stdout, t);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("%s %s\n", t->prog, t->version);
+		return 0;
+	}
+	if (!strcmp(cmd, "--list-commands")) {
+		for (const struct cli_command *c = t->commands; c->name; c++)
+			puts(c->name);
+		return 0;
+	}
+	for (const struct cli_command *c = t->commands; c->name; c++)
+		if (!strcmp(cmd, c->name))
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\ntry '%s --help'\n", t->prog, cmd,
+		t->prog);
+	return 2;
+}

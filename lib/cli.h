@@ -38,6 +38,27 @@ int cli_next(const struct cli_cmd *cmd, int argc, char **argv, char **arg);
 void cli_help(FILE *f, const struct cli_cmd *cmd);
 /* One option name per line (--name and -c), for shell completion. */
 void cli_list_options(FILE *f, const struct cli_cmd *cmd);
+/* A tool's command table: { "pull", cmd_pull, "one-line help" }, then { 0 }. */
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+struct cli_tool {
+	const char *prog;                       /* "diver" */
+	const char *version;                    /* printed by --version */
+	const char *summary;                    /* one line under the usage */
+	const char *epilog;                     /* after the command list, or NULL */
+	const struct cli_command *commands;
+};
+
+/*
+ * Run the command argv[1] names with argv + 1, or handle --help, --version
+ * and --list-commands (for completion).  No command is a usage error.
+ */
+int cli_dispatch(const struct cli_tool *t, int argc, char **argv);
+
 /* Print "PROG: MSG" and "try 'PROG --help'" to stderr; returns 2. */
 int cli_usage_error(const char *prog, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
