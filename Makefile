@@ -7,6 +7,8 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/diver
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MODULEFILEDIR ?= $(PREFIX)/share/modulefiles
+VERSION := 0.1.0
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC = gcc
@@ -41,7 +43,7 @@ tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard $(1)/*.c)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check demo install uninstall clean deps tests bench fuzz
+.PHONY: all check demo install install-modulefile uninstall clean deps tests bench fuzz
 all: $(BINS)
 
 # `make V=1` shows the commands.
@@ -87,6 +89,11 @@ install: all
 	cp -R site-templates $(DESTDIR)$(DATADIR)/
 	for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in docs/man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+
+# For sites with Environment Modules or Lmod: `module load diver`.
+install-modulefile:
+	install -d $(DESTDIR)$(MODULEFILEDIR)/diver
+	scripts/modulefile $(PREFIX) $(VERSION) >$(DESTDIR)$(MODULEFILEDIR)/diver/$(VERSION)
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
