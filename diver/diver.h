@@ -119,5 +119,6 @@ int cmd_init(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_dive(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
 
 #endif

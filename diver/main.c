@@ -23,6 +23,7 @@ static const struct cli_command commands[] = {
 	{ "build", cmd_build, "build an app and its kernel into a net" },
 	{ "list", cmd_list, "list built nets" },
 	{ "dive", cmd_dive, "run a net and stream its console" },
+	{ "submit", cmd_submit, "run a net on compute nodes as a Slurm batch job" },
 	{ NULL, NULL, NULL },
 };
 

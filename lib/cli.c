@@ -119,3 +119,18 @@ cli_dispatch(const struct cli_tool *t, int argc, char **argv)
 		t->prog);
 	return 2;
 }
+
+int
+cli_split_dashdash(int argc, char **argv, char ***rest, int *nrest)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			*rest = argv + i + 1;
+			*nrest = argc - i - 1;
+			return i;
+		}
+	}
+	*rest = argv + argc;
+	*nrest = 0;
+	return argc;
+}

@@ -38,6 +38,12 @@ int cli_next(const struct cli_cmd *cmd, int argc, char **argv, char **arg);
 void cli_help(FILE *f, const struct cli_cmd *cmd);
 /* One option name per line (--name and -c), for shell completion. */
 void cli_list_options(FILE *f, const struct cli_cmd *cmd);
+/*
+ * Split argv at the first "--": returns the count before it (what getopt
+ * should see); *rest and *nrest receive the words after it (never options).
+ */
+int cli_split_dashdash(int argc, char **argv, char ***rest, int *nrest);
+
 /* A tool's command table: { "pull", cmd_pull, "one-line help" }, then { 0 }. */
 struct cli_command {
 	const char *name;
