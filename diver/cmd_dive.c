@@ -16,10 +16,11 @@
 #include "backend.h"
 #include "cli.h"
 #include "diver.h"
+#include "slurm.h"
 #include "strbuf.h"
 
 enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN,
-       OPT_LIST_OPTIONS };
+       OPT_SLURM, OPT_SRUN_ARGS, OPT_STAGE_DIR, OPT_NODE_DIVER, OPT_LIST_OPTIONS };
 
 static const struct cli_opt options[] = {
 	{ 'd', "mode", "MODE", "vm (default), splitvm or hw" },
@@ -30,6 +31,14 @@ static const struct cli_opt options[] = {
 	{ OPT_TIMEOUT, "timeout", "S", "stop the net after S seconds; exit 124" },
 	{ OPT_LOG, "log", "FILE", "write the kernel log to FILE instead of stderr" },
 	{ OPT_DRY_RUN, "dry-run", NULL, "print the command that would run" },
+	{ OPT_SLURM, "slurm", NULL, "run on compute nodes allocated by Slurm (salloc + srun)" },
+	{ 'N', "nodes", "N", "with --slurm: nodes to allocate" },
+	{ 'n', "ntasks", "N", "with --slurm: nets to run, one per node by default" },
+	{ 'p', "partition", "P", "with --slurm: the partition" },
+	{ 't', "time", "TIME", "with --slurm: the time limit (10, 1:00:00)" },
+	{ OPT_SRUN_ARGS, "srun-args", "ARGS", "with --slurm: more srun options" },
+	{ OPT_STAGE_DIR, "stage-dir", "DIR", "with --slurm: stage through this shared directory" },
+	{ OPT_NODE_DIVER, "node-diver", "PATH", "with --slurm: diver on the nodes" },
 	{ 'h', "help", NULL, "show this help" },
 	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
 	{ 0, NULL, NULL, NULL },
@@ -66,22 +75,51 @@ parse_size_mib(const char *s, long *mib)
 }
 
 static int
-parse_args(int argc, char **argv, struct dive_opts *o, const char **target)
+count(const char *opt, const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end || end == s || v < 1 || v > 1000000)
+		return cli_usage_error("diver dive", "%s '%s': expected a positive "
+				       "number", opt, s);
+	*out = (int)v;
+	return 0;
+}
+
+/* Options for running through Slurm; 1 when c was one of them. */
+static int
+slurm_option(int c, char *arg, struct slurm_opts *so, bool *slurm, int *rc)
+{
+	switch (c) {
+	case OPT_SLURM: *slurm = true; return 1;
+	case 'N': *rc = count("-N", arg, &so->nodes); return 1;
+	case 'n': *rc = count("-n", arg, &so->tasks); return 1;
+	case 'p': so->partition = arg; return 1;
+	case 't': so->time = arg; return 1;
+	case OPT_SRUN_ARGS: so->srun_args = arg; return 1;
+	case OPT_STAGE_DIR: so->stage_dir = arg; return 1;
+	case OPT_NODE_DIVER: so->node_diver = arg; return 1;
+	default: return 0;
+	}
+}
+
+static int
+parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
+	   struct slurm_opts *so, bool *slurm)
 {
 	char *arg, *end;
-	int c, dashes = argc;
+	int c, rc = 0;
 
 	/* the app's arguments follow "--" and are never options of ours */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			dashes = i;
-			break;
-		}
-	o->args = argv + (dashes < argc ? dashes + 1 : argc);
-	o->nargs = dashes < argc ? argc - dashes - 1 : 0;
-	argc = dashes;
+	argc = cli_split_dashdash(argc, argv, &o->args, &o->nargs);
 
 	while ((c = cli_next(&command, argc, argv, &arg)) != -1) {
+		if (slurm_option(c, arg, so, slurm, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
 		switch (c) {
 		case 'd': o->mode = arg; break;
 		case OPT_VIA: o->via = arg; break;
@@ -152,6 +190,24 @@ check_mode(const struct net *n, const char *mode, struct dv_err *e)
 }
 
 static int
+dive_slurm(const char *target, const struct dive_opts *o, const struct slurm_opts *so)
+{
+	struct dv_err e = { "" };
+	struct net n = { 0 };
+	struct home h;
+	int status = 1;
+
+	if (home_init(&h, &e) < 0)
+		return fail(e.msg);
+	if (net_find(&h, target, &n, &e) < 0 || check_mode(&n, o->mode, &e) < 0 ||
+	    slurm_run(&h, &n, o, so, &status, &e) < 0)
+		status = fail(e.msg);
+	net_release(&n);
+	home_release(&h);
+	return status;
+}
+
+static int
 dive(const char *target, const struct dive_opts *o)
 {
 	struct dv_err e = { "" };
@@ -190,8 +246,12 @@ cmd_dive(int argc, char **argv)
 {
 	struct dive_opts o = { .mode = "vm", .accel = "auto", .cpus = 1,
 			       .mem_mib = 64 };
+	struct slurm_opts so = { 0 };
 	const char *target = ".";
-	int rc = parse_args(argc, argv, &o, &target);
+	bool slurm = false;
+	int rc = parse_args(argc, argv, &o, &target, &so, &slurm);
 
-	return rc ? rc : dive(target, &o);
+	if (rc)
+		return rc;
+	return slurm ? dive_slurm(target, &o, &so) : dive(target, &o);
 }

@@ -55,6 +55,17 @@ if start_slurm >"$TMP/slurm-why"; then
 		test "$rc" = 3 && ls "$TMP"/stage/diver-net-*/image &&
 		grep "arg s" "$TMP"/staged-*.out
 	'
+	test_expect_success 'dive --slurm streams labelled output and returns the worst status' '
+		use_home hpc &&
+		rc=0; diver dive app --slurm -n 2 --accel tcg -- one >out 2>err || rc=$? &&
+		test "$rc" = 3 && grep "^0: arg one" out && grep "^1: arg one" out
+	'
+	test_expect_success 'dive --slurm with one task has no labels and status 0 when the app says so' '
+		use_home hpc &&
+		diver init ok pebble >/dev/null && diver build -q ok >/dev/null 2>&1 &&
+		diver dive ok --slurm --accel tcg -- z >out 2>/dev/null &&
+		grep "^Hello from pebble" out && ! grep "^0: " out
+	'
 else
 	test_skip 'slurm jobs' "Slurm cannot start here: $(cat "$TMP/slurm-why")"
 fi
