@@ -23,6 +23,9 @@ struct dive_opts {
 	int nargs;
 };
 
+/* "64M", "2G" (MiB, GiB) into MiB; -1 when it is not such a size. */
+int parse_size_mib(const char *s, long *mib);
+
 struct vm;                      /* a running instance; backend-private */
 
 struct backend {

@@ -15,6 +15,7 @@
 
 #include "backend.h"
 #include "cli.h"
+#include "config.h"
 #include "diver.h"
 #include "slurm.h"
 #include "strbuf.h"
@@ -54,7 +55,7 @@ static const struct cli_cmd command = {
 
 static const struct backend *const backends[] = { &backend_qemu, NULL };
 
-static int
+int
 parse_size_mib(const char *s, long *mib)
 {
 	char *end;
@@ -244,14 +245,19 @@ out:
 int
 cmd_dive(int argc, char **argv)
 {
-	struct dive_opts o = { .mode = "vm", .accel = "auto", .cpus = 1,
-			       .mem_mib = 64 };
+	struct dive_opts o = { 0 };     /* unset: from the settings */
 	struct slurm_opts so = { 0 };
+	struct dv_err e = { "" };
 	const char *target = ".";
 	bool slurm = false;
+	struct home h;
 	int rc = parse_args(argc, argv, &o, &target, &so, &slurm);
 
 	if (rc)
 		return rc;
-	return slurm ? dive_slurm(target, &o, &so) : dive(target, &o);
+	if (config_for_dive(&h, &o, &so, &e) < 0)
+		return fail(e.msg);
+	rc = slurm ? dive_slurm(target, &o, &so) : dive(target, &o);
+	home_release(&h);
+	return rc;
 }

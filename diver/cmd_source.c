@@ -157,6 +157,9 @@ source_add(const struct home *h, struct sources *s, const char *name,
 	if (!name_valid(name))
 		return failf("source name '%s': use lowercase letters, digits and '-'",
 			     name);
+	if (sources_find(s, name) && sources_find(s, name)->origin)
+		return failf("source '%s' is the site's (%s); choose another name",
+			     name, sources_find(s, name)->origin);
 	if (sources_find(s, name))
 		return failf("source '%s' exists; remove it first with 'diver source "
 			     "remove %s'", name, name);
@@ -196,13 +199,15 @@ source_list(const struct home *h, struct sources *s, bool json)
 			jv_set(o, "kind", jv_string(src->kind));
 			jv_set(o, "location", jv_string(src->location));
 			jv_set(o, "insecure", jv_boolean(src->insecure));
+			jv_set(o, "site", jv_boolean(src->origin != NULL));
 			jv_set(o, "serial", jv_integer(src->serial));
 			jv_set(o, "kernels", jv_integer((long long)kernels));
 			jv_push(arr, o);
 		} else {
 			printf("%-12s %-6s %3zu kernel%s  serial %-12lld %s%s\n", src->name,
 			       src->kind, kernels, kernels == 1 ? " " : "s", src->serial,
-			       src->location, src->insecure ? "  [INSECURE: unverified]" : "");
+			       src->location, src->insecure ? "  [INSECURE: unverified]" :
+			       src->origin ? "  [site]" : "");
 		}
 	}
 	if (json) {
@@ -225,6 +230,9 @@ source_remove(const struct home *h, struct sources *s, const char *name)
 
 	if (!src)
 		return failf("no source named '%s' (see 'diver source list')", name);
+	if (src->origin)
+		return failf("source '%s' is the site's (%s): only its administrator "
+			     "can remove it", name, src->origin);
 	i = (size_t)(src - s->v);
 	free(src->name);
 	free(src->kind);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "diver.h"
 #include "slurm.h"
 
@@ -65,22 +66,6 @@ positive(const char *opt, const char *s, int *out)
 }
 
 static int
-memory(const char *s, long *mib)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v < 1)
-		return -1;
-	if (*end == 'G' || *end == 'g')
-		v *= 1024;
-	else if (*end && *end != 'M' && *end != 'm')
-		return -1;
-	*mib = (long)v;
-	return 0;
-}
-
-static int
 parse(int argc, char **argv, struct dive_opts *o, struct slurm_opts *so,
       const char **target, bool *print)
 {
@@ -97,7 +82,7 @@ parse(int argc, char **argv, struct dive_opts *o, struct slurm_opts *so,
 		case 't': so->time = arg; break;
 		case 'o': so->output = arg; break;
 		case 'm':
-			if (memory(arg, &o->mem_mib) < 0)
+			if (parse_size_mib(arg, &o->mem_mib) < 0)
 				return cli_usage_error("diver submit", "-m '%s': expected "
 						       "a size like 64M", arg);
 			break;
@@ -161,11 +146,19 @@ out:
 int
 cmd_submit(int argc, char **argv)
 {
-	struct dive_opts o = { .mode = "vm", .accel = "auto", .cpus = 1, .mem_mib = 64 };
+	struct dive_opts o = { 0 };     /* unset: from the settings */
 	struct slurm_opts so = { 0 };
+	struct dv_err e = { "" };
 	const char *target = ".";
 	bool print = false;
+	struct home h;
 	int rc = parse(argc, argv, &o, &so, &target, &print);
 
-	return rc ? rc : submit(target, &o, &so, print);
+	if (rc)
+		return rc;
+	if (config_for_dive(&h, &o, &so, &e) < 0)
+		return fail(e.msg);
+	rc = submit(target, &o, &so, print);
+	home_release(&h);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "diver.h"
 #include "fs.h"
 #include "strbuf.h"
@@ -74,7 +75,7 @@ trust_list(const struct home *h, bool json)
 		if (json)
 			jv_push(arr, jv_string(id));
 		else
-			printf("%s  %s/trusted/%s.pub\n", id, h->config, id);
+			printf("%s  %s\n", id, kr.paths[i]);
 	}
 	if (json) {
 		char *s = jv_dump(arr, JV_PRETTY);
@@ -86,6 +87,31 @@ trust_list(const struct home *h, bool json)
 	jv_free(arr);
 	keyring_release(&kr);
 	return 0;
+}
+
+/* 1 (and the error said) when the site's trust store holds key id. */
+static int
+site_key(const struct home *h, const char *id)
+{
+	struct dv_err e = { "" };
+	struct keyring kr;
+	char *dir = fs_join(config_sysconfdir(), "trusted"), kid[KEYID_HEX];
+	int found = 0;
+
+	if (keyring_load(h, &kr, &e) < 0) {
+		free(dir);
+		return fail(e.msg);
+	}
+	for (size_t i = 0; i < kr.n && !found; i++) {
+		pubkey_id(kr.keys[i], kid);
+		if (!strcmp(kid, id) && !strncmp(kr.paths[i], dir, strlen(dir)) &&
+		    kr.paths[i][strlen(dir)] == '/')
+			found = failf("key %s is trusted by the site (%s): only its "
+				      "administrator can remove it", id, kr.paths[i]);
+	}
+	keyring_release(&kr);
+	free(dir);
+	return found;
 }
 
 static int
@@ -103,6 +129,8 @@ trust_remove(const struct home *h, const char *what)
 	} else {
 		snprintf(id, sizeof id, "%s", what);
 	}
+	if (site_key(h, id))
+		return 1;
 	path = xasprintf("%s/trusted/%s.pub", h->config, id);
 	if (strchr(id, '/') || unlink(path) < 0) {
 		free(path);

@@ -19,23 +19,32 @@
 struct home {
 	char *config;   /* $DIVER_HOME/config or $XDG_CONFIG_HOME/diver */
 	char *data;     /* $DIVER_HOME/data   or $XDG_DATA_HOME/diver */
-	char *cache;    /* $DIVER_HOME/cache  or $XDG_CACHE_HOME/diver */
+	char *cache;    /* $DIVER_HOME/cache  or $XDG_CACHE_HOME/diver, or the
+			   site's "cache" setting */
+	bool configured;        /* holds a reference to the settings */
 };
 
 int home_init(struct home *h, struct dv_err *e);
 void home_release(struct home *h);
 
-/* --- trust.c: trusted public keys, config/trusted/<keyid>.pub --- */
+/*
+ * --- trust.c: trusted public keys, config/trusted/<keyid>.pub, after the
+ * site's SYSCONFDIR/trusted/<keyid>.pub ---
+ */
 
 struct keyring {
 	struct pubkey **keys;
+	char **paths;           /* the file each key came from */
 	size_t n;
 };
 
 int keyring_load(const struct home *h, struct keyring *kr, struct dv_err *e);
 void keyring_release(struct keyring *kr);
 
-/* --- sources.c: config/sources.json and data/sources/NAME/ --- */
+/*
+ * --- sources.c: the site's SYSCONFDIR/sources.json and "mirror" setting,
+ * then config/sources.json; data/sources/NAME/ for each ---
+ */
 
 struct source {
 	char *name;
@@ -43,6 +52,7 @@ struct source {
 	char *location;         /* what the user gave (absolute path) */
 	char *root;             /* where catalog.json and pkg/ are */
 	bool insecure;          /* added with --insecure: no signature check */
+	char *origin;           /* the site's file that defines it; NULL: the user's */
 	long long serial;       /* newest serial seen */
 	struct catalog cat;     /* the verified catalog, once opened */
 	bool opened;

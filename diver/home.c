@@ -1,11 +1,14 @@
 /*
  * home.c — where diver keeps things.  DIVER_HOME, when set, holds all of it
  * (config/, data/, cache/): tests and shared installs use it.  Otherwise the
- * XDG base directories, with their usual defaults under $HOME.
+ * XDG base directories, with their usual defaults under $HOME.  The
+ * settings (config.c) are loaded here too, as every command starts here;
+ * the site may point the cache at a directory its users share.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "diver.h"
 #include "fs.h"
 #include "strbuf.h"
@@ -44,6 +47,18 @@ home_init(struct home *h, struct dv_err *e)
 			return -1;
 		}
 	}
+	if (config_load(h->config, e) < 0) {
+		free(h->config);
+		free(h->data);
+		free(h->cache);
+		memset(h, 0, sizeof *h);
+		return -1;
+	}
+	h->configured = true;
+	if (*config_get("cache")) {          /* a cache the site shares */
+		free(h->cache);
+		h->cache = xstrdup(config_get("cache"));
+	}
 	if (fs_mkdir_p(h->config, 0755, e) < 0 || fs_mkdir_p(h->data, 0755, e) < 0 ||
 	    fs_mkdir_p(h->cache, 0755, e) < 0) {
 		home_release(h);
@@ -58,5 +73,7 @@ home_release(struct home *h)
 	free(h->config);
 	free(h->data);
 	free(h->cache);
+	if (h->configured)
+		config_release();
 	memset(h, 0, sizeof *h);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "diver.h"
 
 #define DIVER_VERSION "0.1.0"
@@ -24,6 +25,7 @@ static const struct cli_command commands[] = {
 	{ "list", cmd_list, "list built nets" },
 	{ "dive", cmd_dive, "run a net and stream its console" },
 	{ "submit", cmd_submit, "run a net on compute nodes as a Slurm batch job" },
+	{ "config", cmd_config, "show the settings (site and yours) and where each comes from" },
 	{ NULL, NULL, NULL },
 };
 

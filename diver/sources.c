@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "config.h"
 #include "diver.h"
 #include "fs.h"
 #include "strbuf.h"
@@ -58,40 +60,77 @@ load_serial(const struct home *h, struct source *s)
 	free(dir);
 }
 
-int
-sources_load(const struct home *h, struct sources *s, struct dv_err *e)
+/* Append the sources of one sources.json; origin NULL for the user's. */
+static int
+load_file(const struct home *h, const char *path, const char *origin,
+	  struct sources *s, struct dv_err *e)
 {
-	char *path = sources_path(h);
 	const jv *arr;
 	jv *v;
 	int rc = -1;
 
-	memset(s, 0, sizeof *s);
-	if (!fs_is_file(path)) {
-		free(path);
+	if (!fs_is_file(path))
 		return 0;
-	}
 	if (!(v = jv_load_file(path, SOURCES_MAX, e)))
-		goto out;
+		return -1;
 	arr = jv_get(v, "sources");
 	if (jv_typeof(arr) != JV_ARRAY) {
 		dv_errf(e, "%s: expected an object with a \"sources\" array", path);
-		goto out_v;
+		goto out;
 	}
-	s->v = xcalloc(jv_len(arr) + 1, sizeof *s->v);
+	s->v = xrealloc(s->v, (s->n + jv_len(arr) + 1) * sizeof *s->v);
 	for (size_t i = 0; i < jv_len(arr); i++) {
-		if (parse_source(jv_at(arr, i), path, i, &s->v[i], e) < 0)
-			goto out_v;
+		struct source *src = &s->v[s->n];
+		memset(src, 0, sizeof *src);
+		if (parse_source(jv_at(arr, i), path, i, src, e) < 0)
+			goto out;
+		src->origin = origin ? xstrdup(origin) : NULL;
 		s->n++;
-		load_serial(h, &s->v[i]);
+		load_serial(h, src);
 	}
 	rc = 0;
-out_v:
-	jv_free(v);
 out:
-	free(path);
+	jv_free(v);
+	return rc;
+}
+
+/* The site's "mirror" setting: a directory source named "site". */
+static void
+add_site_mirror(const struct home *h, struct sources *s)
+{
+	const char *mirror = config_get("mirror");
+	struct source *src;
+
+	if (!*mirror || sources_find(s, "site"))
+		return;
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+	src = &s->v[s->n++];
+	memset(src, 0, sizeof *src);
+	src->name = xstrdup("site");
+	src->kind = xstrdup("dir");
+	src->location = xstrdup(mirror);
+	src->root = xstrdup(mirror);
+	src->origin = xstrdup(config_origin("mirror"));
+	load_serial(h, src);
+}
+
+int
+sources_load(const struct home *h, struct sources *s, struct dv_err *e)
+{
+	char *site = fs_join(config_sysconfdir(), "sources.json");
+	char *user = sources_path(h);
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	rc = load_file(h, site, site, s, e);
+	if (rc == 0)
+		add_site_mirror(h, s);
+	if (rc == 0)
+		rc = load_file(h, user, NULL, s, e);
 	if (rc < 0)
 		sources_release(s);
+	free(site);
+	free(user);
 	return rc;
 }
 
@@ -103,7 +142,10 @@ sources_save(const struct home *h, const struct sources *s, struct dv_err *e)
 	int rc;
 
 	for (size_t i = 0; i < s->n; i++) {
-		jv *src = jv_object();
+		jv *src;
+		if (s->v[i].origin)
+			continue;       /* the site's, not ours to write */
+		src = jv_object();
 		jv_set(src, "name", jv_string(s->v[i].name));
 		jv_set(src, "kind", jv_string(s->v[i].kind));
 		jv_set(src, "location", jv_string(s->v[i].location));
@@ -128,6 +170,7 @@ source_release(struct source *s)
 	free(s->kind);
 	free(s->location);
 	free(s->root);
+	free(s->origin);
 	if (s->opened)
 		catalog_release(&s->cat);
 }
@@ -198,6 +241,43 @@ out:
 	return rc;
 }
 
+/* The identity of a directory: a swapped-in one has another inode and ctime. */
+static bool
+same_dir(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/*
+ * Read catalog.json and its signature from one state of root.  A mirror
+ * being imported (bundler import) is swapped in with one rename, so when
+ * root became another directory while we read, the pair may mix two
+ * states: read again.
+ */
+static int
+read_one_state(const char *root, const char *path, const char *sigpath,
+	       struct strbuf *json, struct strbuf *sig, bool *have_sig,
+	       struct dv_err *e)
+{
+	for (int tries = 0;; tries++) {
+		struct stat before, after;
+		bool stable;
+		int rc;
+
+		strbuf_reset(json);
+		strbuf_reset(sig);
+		stable = stat(root, &before) == 0;
+		*have_sig = fs_is_file(sigpath);
+		rc = fs_read_file(path, CATALOG_JSON_MAX, json, e) < 0 ||
+		     (*have_sig && fs_read_file(sigpath, 4096, sig, e) < 0) ? -1 : 0;
+		stable = stable && stat(root, &after) == 0 && same_dir(&before, &after);
+		if (stable || tries == 20)
+			return rc;
+	}
+}
+
 int
 source_refresh(const struct home *h, struct source *src, const struct keyring *kr,
 	       struct dv_err *e)
@@ -205,12 +285,11 @@ source_refresh(const struct home *h, struct source *src, const struct keyring *k
 	char *path = fs_join(src->root, "catalog.json");
 	char *sigpath = fs_join(src->root, "catalog.json.sig");
 	struct strbuf json = STRBUF_INIT, sig = STRBUF_INIT;
-	bool have_sig = fs_is_file(sigpath);
+	bool have_sig;
 	struct catalog cat;
 	int rc = -1;
 
-	if (fs_read_file(path, CATALOG_JSON_MAX, &json, e) < 0 ||
-	    (have_sig && fs_read_file(sigpath, 4096, &sig, e) < 0)) {
+	if (read_one_state(src->root, path, sigpath, &json, &sig, &have_sig, e) < 0) {
 		dv_err_prefix(e, "source '%s'", src->name);
 		goto out;
 	}
@@ -228,13 +307,30 @@ out:
 	return rc;
 }
 
+/* The first use of a site's source verifies it: no 'diver update' needed. */
+static int
+refresh_site_source(const struct home *h, struct source *src, struct dv_err *e)
+{
+	struct keyring kr;
+	int rc;
+
+	if (keyring_load(h, &kr, e) < 0)
+		return -1;
+	rc = source_refresh(h, src, &kr, e);
+	keyring_release(&kr);
+	return rc;
+}
+
 int
 source_open(const struct home *h, struct source *src, struct dv_err *e)
 {
 	char *dir = state_dir(h, src->name), *path = fs_join(dir, "catalog.json");
 	int rc;
 
-	if (src->opened) {
+	if (!src->opened && !fs_is_file(path) && src->origin &&
+	    refresh_site_source(h, src, e) < 0) {
+		rc = -1;
+	} else if (src->opened) {
 		rc = 0;
 	} else if (!fs_is_file(path)) {
 		rc = dv_errf(e, "source '%s' has no verified catalog yet; run 'diver "

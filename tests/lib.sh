@@ -19,6 +19,8 @@ unset DIVER_HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME SOURCE_DATE_EPOCH
 
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "/tmp/diver-$TEST_NAME.XXXXXX")
+# the host's /etc/diver must not leak into tests; t6200 sets its own
+export DIVER_SYSCONFDIR="$TMP/no-site-config"
 trap 'test_cleanup' EXIT
 test_count=0 test_passed=0 test_failed=0 test_skipped=0
 test_skip_all=
