@@ -17,24 +17,25 @@
 #include "fs.h"
 #include "strbuf.h"
 
-enum { OPT_JSON = 256, OPT_LIST_OPTIONS };
+enum { OPT_JSON = 256, OPT_SITE, OPT_LIST_OPTIONS };
 
 static const struct cli_opt options[] = {
 	{ OPT_JSON, "json", NULL, "list as JSON" },
+	{ OPT_SITE, "site", NULL, "add: trust the key for every user of this host (/etc/diver)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };
 
 static const struct cli_cmd command = {
-	"diver trust add KEY.pub | list [--json] | remove KEYID|KEY.pub",
+	"diver trust add [--site] KEY.pub | list [--json] | remove KEYID|KEY.pub",
 	"Manage the public keys that may sign the catalogs and bundles diver uses.\n"
 	"A key is named by its id, the first 16 hex digits of its SHA-256.",
 	options,
 };
 
 static int
-trust_add(const struct home *h, const char *path)
+trust_add(const struct home *h, const char *path, bool site)
 {
 	struct dv_err e = { "" };
 	struct pubkey *k = pubkey_load(path, &e);
@@ -46,12 +47,13 @@ trust_add(const struct home *h, const char *path)
 	pubkey_id(k, id);
 	pem = pubkey_pem(k);
 	pubkey_free(k);
-	dir = fs_join(h->config, "trusted");
+	dir = fs_join(site ? config_sysconfdir() : h->config, "trusted");
 	dest = xasprintf("%s/%s.pub", dir, id);
 	rc = fs_mkdir_p(dir, 0755, &e) == 0 &&
 	     fs_write_atomic(dest, pem, strlen(pem), 0644, &e) == 0 ? 0 : -1;
 	if (rc == 0)
-		printf("trusted key %s (from %s)\n", id, path);
+		printf("trusted key %s (from %s)%s\n", id, path,
+		       site ? " for every user of this host" : "");
 	free(pem);
 	free(dest);
 	free(dir);
@@ -146,13 +148,14 @@ cmd_trust(int argc, char **argv)
 {
 	struct dv_err e = { "" };
 	struct home h;
-	bool json = false;
+	bool json = false, site = false;
 	char *arg;
 	int c, rc;
 
 	while ((c = cli_next(&command, argc, argv, &arg)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = true; break;
+		case OPT_SITE: site = true; break;
 		case 'h': cli_help(stdout, &command); return 0;
 		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); return 0;
 		default: return cli_usage_error("diver trust", "bad option");
@@ -165,7 +168,7 @@ cmd_trust(int argc, char **argv)
 	if (home_init(&h, &e) < 0)
 		return fail(e.msg);
 	if (!strcmp(argv[0], "add") && argc == 2)
-		rc = trust_add(&h, argv[1]);
+		rc = trust_add(&h, argv[1], site);
 	else if (!strcmp(argv[0], "list") && argc == 1)
 		rc = trust_list(&h, json);
 	else if (!strcmp(argv[0], "remove") && argc == 2)

@@ -337,10 +337,15 @@ static const struct cli_cmd command = {
 static void
 show_text(const struct home *h, const struct sources *s, const struct keyring *kr)
 {
+	int w = 8;
+
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if ((int)strlen(config_get(settings[i].key)) > w)
+			w = (int)strlen(config_get(settings[i].key));
 	printf("# defaults < %s < %s < command line\n", cfg.files[0], cfg.files[1]);
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const char *v = config_get(settings[i].key);
-		printf("%-17s %-24s %s\n", settings[i].key, *v ? v : "-",
+		printf("%-17s %-*s  %s\n", settings[i].key, w, *v ? v : "-",
 		       config_origin(settings[i].key));
 	}
 	printf("\nsources:\n");

@@ -127,7 +127,7 @@ test_expect_success 'imports racing with readers never show them a broken catalo
 	touch stop && wait &&
 	cat reader*.count && ! cat failures 2>/dev/null &&
 	grep "\"serial\": 20," mirror/catalog.json &&
-	use_home reader1 && diver source list >l && grep -E "^site .* serial 20 " l
+	use_home reader1 && diver update >/dev/null && diver source list >l && grep -E "^site .* serial 20 " l
 '
 
 test_done
