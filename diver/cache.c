@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diver.h"
+#include "fetch.h"
 #include "fs.h"
 #include "lock.h"
 #include "strbuf.h"
@@ -50,15 +52,36 @@ copy_hashed(const char *src, int out, char hex[SHA256_HEX], uint64_t *size,
 	return n < 0 ? -1 : 0;
 }
 
+/* From an http(s) source: streamed, hashed, resumable. */
+static int
+download_package(const struct resolved *res, const char *dest, struct dv_err *e)
+{
+	const struct file_ref *pkg = &res->var->package;
+	char *url = source_path(res->src, pkg->path);
+	char *label = xasprintf("%s:%s@%s", res->rel->name, res->var->name,
+				res->rel->version);
+	struct fetch_opts o = { label, pkg->sha256, pkg->size, pkg->size, true };
+	int rc = fetch_to_file(url, dest, &o, e);
+
+	if (rc < 0)
+		dv_err_prefix(e, "source '%s'", res->src->name);
+	free(label);
+	free(url);
+	return rc;
+}
+
 static int
 fetch_package(const struct resolved *res, const char *dest, struct dv_err *e)
 {
 	const struct file_ref *pkg = &res->var->package;
-	char *src = fs_join(res->src->root, pkg->path), *tmp, hex[SHA256_HEX];
+	char *src, *tmp, hex[SHA256_HEX];
 	uint64_t size = 0;
-	int fd = fs_temp_open(dest, &tmp, e), rc = -1;
+	int fd, rc = -1;
 
-	if (fd < 0)
+	if (!strcmp(res->src->kind, "http"))
+		return download_package(res, dest, e);
+	src = source_path(res->src, pkg->path);
+	if ((fd = fs_temp_open(dest, &tmp, e)) < 0)
 		goto out;
 	if (copy_hashed(src, fd, hex, &size, e) < 0) {
 		fs_temp_abort(fd, tmp);
@@ -93,6 +116,27 @@ unpack(const char *pkgpath, const char *dest, const char *name, struct dv_err *e
 	return rc;
 }
 
+/*
+ * A directory of the cache.  In a cache the site shares (sticky and
+ * world-writable, like /tmp) it is made the same way, so that every user
+ * can add packages; each file stays its writer's, 0644, and the sticky bit
+ * keeps others from replacing it.
+ */
+static int
+cache_mkdir(const struct home *h, const char *dir, struct dv_err *e)
+{
+	struct stat root, st;
+
+	if (fs_mkdir_p(dir, 0755, e) < 0)
+		return -1;
+	if (stat(h->cache, &root) == 0 && (root.st_mode & S_ISVTX) &&
+	    (root.st_mode & S_IWOTH) && stat(dir, &st) == 0 &&
+	    st.st_uid == geteuid() && (st.st_mode & 07777) != 01777 &&
+	    chmod(dir, 01777) < 0)
+		return dv_errno(e, "cannot share '%s' with the cache's other users", dir);
+	return 0;
+}
+
 int
 cache_unpacked(const struct home *h, const struct resolved *res, char **dir,
 	       struct dv_err *e)
@@ -106,7 +150,7 @@ cache_unpacked(const struct home *h, const struct resolved *res, char **dir,
 	char *name = xasprintf("package '%s'", res->var->package.path);
 	int lock = -1, rc = -1;
 
-	if (fs_mkdir_p(pkgdir, 0755, e) < 0 || fs_mkdir_p(unpacked, 0755, e) < 0)
+	if (cache_mkdir(h, pkgdir, e) < 0 || fs_mkdir_p(unpacked, 0755, e) < 0)
 		goto out;
 	lock = lock_acquire(lockpath, true, true, "the package cache", e);
 	if (lock < 0)

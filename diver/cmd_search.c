@@ -141,7 +141,7 @@ collect(const struct home *h, struct sources *s, const struct filter *f,
 {
 	if (s->n == 0)
 		return dv_errf(e, "no sources yet; add one with 'diver source add "
-			       "NAME DIR|BUNDLE.dvb'");
+			       "NAME URL|DIR|BUNDLE.dvb'");
 	for (size_t i = 0; i < s->n; i++) {
 		if (source_open(h, &s->v[i], e) < 0)
 			return -1;

@@ -1,5 +1,5 @@
 /*
- * diver source add NAME DIR|file://PATH|BUNDLE.dvb [--insecure]
+ * diver source add NAME URL|DIR|file://PATH|BUNDLE.dvb [--insecure]
  * diver source list [--json]
  * diver source remove NAME
  * diver update
@@ -18,6 +18,7 @@
 #include "bundle.h"
 #include "cli.h"
 #include "diver.h"
+#include "fetch.h"
 #include "fs.h"
 #include "strbuf.h"
 
@@ -33,11 +34,12 @@ static const struct cli_opt options[] = {
 };
 
 static const struct cli_cmd command = {
-	"diver source add NAME DIR|file://PATH|BUNDLE.dvb [--insecure]\n"
+	"diver source add NAME URL|DIR|file://PATH|BUNDLE.dvb [--insecure]\n"
 	"       diver source list [--json]\n"
 	"       diver source remove NAME",
-	"Manage where diver finds kernels: catalog directories (catalog-gen output,\n"
-	"an imported mirror, a file share) and bundle files for offline sites.\n"
+	"Manage where diver finds kernels: catalogs served over http(s), catalog\n"
+	"directories (catalog-gen output, an imported mirror, a file share) and\n"
+	"bundle files for offline sites.\n"
 	"Catalogs must be signed by a key in the trust store (diver trust add).",
 	options,
 };
@@ -68,11 +70,17 @@ classify(const char *location, struct source *src, struct dv_err *e)
 						     : file_url_path(location);
 	char real[PATH_MAX];
 
-	if (!strncmp(location, "http://", 7) || !strncmp(location, "https://", 8)) {
+	if (fetch_is_url(location)) {
+		size_t n = strlen(location);
 		free(path);
-		return dv_errf(e, "'%s': http and https sources are not supported "
-			       "by this diver yet; mirror the catalog to a directory",
-			       location);
+		while (n > 8 && location[n - 1] == '/')
+			n--;
+		if (n >= 13 && !strncmp(location + n - 13, "/catalog.json", 13))
+			n -= 13;        /* the catalog's URL: its directory is meant */
+		src->kind = xstrdup("http");
+		src->location = xstrndup(location, n);
+		src->root = xstrdup(src->location);
+		return 0;
 	}
 	if (!realpath(path, real)) {
 		dv_errno(e, "source '%s'", location);
@@ -215,7 +223,7 @@ source_list(const struct home *h, struct sources *s, bool json)
 		fputs(text, stdout);
 		free(text);
 	} else if (s->n == 0) {
-		printf("no sources; add one with 'diver source add NAME DIR|BUNDLE.dvb'\n");
+		printf("no sources; add one with 'diver source add NAME URL|DIR|BUNDLE.dvb'\n");
 	}
 	jv_free(arr);
 	return 0;

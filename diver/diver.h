@@ -48,9 +48,9 @@ void keyring_release(struct keyring *kr);
 
 struct source {
 	char *name;
-	char *kind;             /* dir | bundle */
+	char *kind;             /* dir | bundle | http (http and https) */
 	char *location;         /* what the user gave (absolute path) */
-	char *root;             /* where catalog.json and pkg/ are */
+	char *root;             /* where catalog.json and pkg/ are: a directory or a URL */
 	bool insecure;          /* added with --insecure: no signature check */
 	char *origin;           /* the site's file that defines it; NULL: the user's */
 	long long serial;       /* newest serial seen */
@@ -68,6 +68,8 @@ int sources_save(const struct home *h, const struct sources *s,
 		 struct dv_err *e);
 void sources_release(struct sources *s);
 struct source *sources_find(struct sources *s, const char *name);
+/* rel (catalog.json, pkg/...) within the source: a path or a URL. */
+char *source_path(const struct source *src, const char *rel);
 
 /*
  * Read the source's catalog from its root, verify it (trusted signature,
@@ -125,6 +127,7 @@ int cmd_source(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_list(int argc, char **argv);

@@ -20,6 +20,7 @@ static const struct cli_command commands[] = {
 	{ "update", cmd_update, "fetch and verify every source's catalog again" },
 	{ "trust", cmd_trust, "add, list or remove keys that may sign catalogs" },
 	{ "search", cmd_search, "find kernels by name, tag or words" },
+	{ "pull", cmd_pull, "download kernels into the cache, checked and resumable" },
 	{ "init", cmd_init, "start an app for a kernel: Makefile, main.c, kit" },
 	{ "build", cmd_build, "build an app and its kernel into a net" },
 	{ "list", cmd_list, "list built nets" },
@@ -72,7 +73,7 @@ main(int argc, char **argv)
 	static const struct cli_tool tool = {
 		"diver", DIVER_VERSION,
 		"Find, build and run specialized OS kernels.",
-		"Start with: diver trust add KEY.pub; diver source add NAME DIR|BUNDLE.dvb;\n"
+		"Start with: diver trust add KEY.pub; diver source add NAME URL|DIR|BUNDLE.dvb;\n"
 		"diver search; diver init app NAME; diver build app; diver dive app\n",
 		commands,
 	};

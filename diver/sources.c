@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "diver.h"
+#include "fetch.h"
 #include "fs.h"
 #include "strbuf.h"
 
@@ -241,6 +242,13 @@ out:
 	return rc;
 }
 
+char *
+source_path(const struct source *src, const char *rel)
+{
+	return !strcmp(src->kind, "http") ? fetch_join(src->root, rel)
+					   : fs_join(src->root, rel);
+}
+
 /* The identity of a directory: a swapped-in one has another inode and ctime. */
 static bool
 same_dir(const struct stat *a, const struct stat *b)
@@ -278,18 +286,36 @@ read_one_state(const char *root, const char *path, const char *sigpath,
 	}
 }
 
+/* catalog.json and its signature from an http(s) source. */
+static int
+read_remote(const struct source *src, const char *url, const char *sigurl,
+	    struct strbuf *json, struct strbuf *sig, bool *have_sig,
+	    struct dv_err *e)
+{
+	struct dv_err sig_e = { "" };
+
+	if (fetch_to_buf(url, CATALOG_JSON_MAX, json, e) < 0)
+		return -1;
+	*have_sig = fetch_to_buf(sigurl, 4096, sig, &sig_e) == 0;
+	if (!*have_sig && !src->insecure)
+		return dv_errf(e, "%s", sig_e.msg);
+	return 0;
+}
+
 int
 source_refresh(const struct home *h, struct source *src, const struct keyring *kr,
 	       struct dv_err *e)
 {
-	char *path = fs_join(src->root, "catalog.json");
-	char *sigpath = fs_join(src->root, "catalog.json.sig");
+	char *path = source_path(src, "catalog.json");
+	char *sigpath = source_path(src, "catalog.json.sig");
 	struct strbuf json = STRBUF_INIT, sig = STRBUF_INIT;
 	bool have_sig;
 	struct catalog cat;
 	int rc = -1;
 
-	if (read_one_state(src->root, path, sigpath, &json, &sig, &have_sig, e) < 0) {
+	if ((!strcmp(src->kind, "http")
+	     ? read_remote(src, path, sigpath, &json, &sig, &have_sig, e)
+	     : read_one_state(src->root, path, sigpath, &json, &sig, &have_sig, e)) < 0) {
 		dv_err_prefix(e, "source '%s'", src->name);
 		goto out;
 	}
@@ -354,7 +380,7 @@ sources_resolve(const struct home *h, struct sources *s, const struct ref *r,
 	memset(out, 0, sizeof *out);
 	if (s->n == 0)
 		return dv_errf(e, "no sources yet; add one with 'diver source add "
-			       "NAME DIR|BUNDLE.dvb'");
+			       "NAME URL|DIR|BUNDLE.dvb'");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct kernel *rel;
 		const struct kernel_variant *var;
