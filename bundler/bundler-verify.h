@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "bundle.h"
+#include "cli.h"
 #include "crypto.h"
 
 struct keyset {
@@ -19,5 +20,16 @@ void keys_release(struct keyset *ks);
 void read_opts_init(struct bundle_read_opts *o, const struct keyset *ks,
 		    bool ignore_expiry);
 void manifest_summary(FILE *f, const struct bundle_manifest *m);
+
+/* The options verify and import share: -p KEY.pub..., --ignore-expiry. */
+extern const struct cli_opt verify_options[];
+
+/*
+ * Parse them for cmd (whose usage names the tool, e.g. "bundler verify")
+ * and expect nargs operands, left at argv + optind.  Returns 0, or the
+ * status to exit with (help printed, usage error, bad key).
+ */
+int verify_args(const struct cli_cmd *cmd, int argc, char **argv, int nargs,
+		struct keyset *ks, bool *ignore_expiry);
 
 #endif

@@ -14,21 +14,10 @@
 #include "bundler.h"
 #include "cli.h"
 
-enum { OPT_IGNORE_EXPIRY = 256, OPT_LIST_OPTIONS };
-
-static const struct cli_opt options[] = {
-	{ 'p', "pubkey", "KEY.pub", "accept bundles signed by this key (repeatable)" },
-	{ OPT_IGNORE_EXPIRY, "ignore-expiry", NULL,
-	  "accept an expired bundle (for machines with a wrong clock)" },
-	{ 'h', "help", NULL, "show this help" },
-	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
-	{ 0, NULL, NULL, NULL },
-};
-
 static const struct cli_cmd command = {
 	"bundler import -p KEY.pub [--ignore-expiry] FILE MIRROR",
 	"Verify a bundle and import it into the mirror directory MIRROR, atomically.",
-	options,
+	verify_options,
 };
 
 int
@@ -39,33 +28,21 @@ cmd_import(int argc, char **argv)
 	struct bundle_manifest m;
 	struct dv_err e = { "" };
 	bool ignore = false;
-	char *arg;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_next(&command, argc, argv, &arg)) != -1) {
-		switch (c) {
-		case 'p':
-			if (keys_add(&ks, arg, &e) < 0) {
-				keys_release(&ks);
-				return fail(e.msg);
-			}
-			break;
-		case OPT_IGNORE_EXPIRY: ignore = true; break;
-		case 'h': cli_help(stdout, &command); keys_release(&ks); return 0;
-		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); return 0;
-		default: keys_release(&ks); return cli_usage_error("bundler import", "bad option");
-		}
-	}
-	if (ks.n == 0 || optind + 2 != argc) {
-		keys_release(&ks);
-		return cli_usage_error("bundler import", "expected -p KEY.pub, FILE and MIRROR");
-	}
+	if ((rc = verify_args(&command, argc, argv, 2, &ks, &ignore)))
+		return rc;
 	read_opts_init(&o, &ks, ignore);
 	rc = bundle_import(argv[optind], &o, argv[optind + 1], &m, &e);
 	keys_release(&ks);
 	if (rc < 0)
 		return fail(e.msg);
-	printf("imported %s into %s: ", argv[optind], argv[optind + 1]);
+	if (m.parts && m.parts_present < m.parts)
+		printf("kept part %d of %d of %s for %s (%d of %d here; import the "
+		       "others, in any order): ", m.part, m.parts, argv[optind],
+		       argv[optind + 1], m.parts_present, m.parts);
+	else
+		printf("imported %s into %s: ", argv[optind], argv[optind + 1]);
 	manifest_summary(stdout, &m);
 	bundle_manifest_release(&m);
 	return 0;

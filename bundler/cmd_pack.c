@@ -19,37 +19,45 @@
 #include "bundler.h"
 #include "catalog.h"
 #include "cli.h"
+#include "fetch.h"
 #include "fs.h"
 #include "strbuf.h"
 #include "timefmt.h"
 
 enum { OPT_ALL = 256, OPT_FROM, OPT_CATALOG_KEY, OPT_VALID_DAYS, OPT_SERIAL,
-       OPT_LEVEL, OPT_LIST_OPTIONS };
+       OPT_LEVEL, OPT_SINCE, OPT_SPLIT, OPT_LIST_OPTIONS };
 
 static const struct cli_opt options[] = {
 	{ 'k', "key", "KEY", "sign the bundle with this private key" },
 	{ 'o', "output", "FILE", "write the bundle to FILE (.dvb)" },
-	{ OPT_FROM, "from", "SITE", "the catalog to pack from (default: site)" },
+	{ OPT_FROM, "from", "SITE|URL", "the catalog to pack from: a directory or http(s) URL (default: site)" },
 	{ OPT_ALL, "all", NULL, "pack every release of every kernel" },
 	{ OPT_CATALOG_KEY, "catalog-key", "PUB",
 	  "verify the source catalog with PUB (default: KEY's public half)" },
 	{ OPT_VALID_DAYS, "valid-days", "N", "the bundle expires after N days (default 365)" },
 	{ OPT_SERIAL, "serial", "N", "serial number (default: SOURCE_DATE_EPOCH or now)" },
 	{ OPT_LEVEL, "level", "N", "zstd compression level 1-19 (default 3)" },
+	{ OPT_SINCE, "since", "OLD",
+	  "a delta: leave out the packages bundle OLD (or its BUNDLE.json) carried" },
+	{ OPT_SPLIT, "split", "SIZE",
+	  "write parts of at most SIZE (e.g. 700M, 4G), each signed and importable alone" },
 	{ 'h', "help", NULL, "show this help" },
 	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };
 
 static const struct cli_cmd command = {
-	"bundler pack -k KEY -o FILE [--from SITE] REF...|--all",
+	"bundler pack -k KEY -o FILE [--from SITE|URL] [--since OLD] [--split SIZE] REF...|--all",
 	"Pack kernels (NAME[:VARIANT][@VERSION]) from a catalog into one signed\n"
-	"bundle file to carry to a site without a network.",
+	"bundle file to carry to a site without a network.  --since makes a delta\n"
+	"on a bundle the site imported before; --split writes FILE as numbered\n"
+	"parts (FILE.part1-of-N.dvb ...) for size-limited media.",
 	options,
 };
 
 struct pack {
-	const char *key_path, *out, *from, *catalog_key;
+	const char *key_path, *out, *from, *catalog_key, *since;
+	unsigned long long split;
 	char **refs;
 	size_t nrefs;
 	bool all;
@@ -69,6 +77,31 @@ number(const char *opt, const char *s, long long min, long long max,
 	if (errno || *end || end == s || *out < min || *out > max)
 		return cli_usage_error("bundler pack", "%s '%s': expected a number "
 				       "from %lld to %lld", opt, s, min, max);
+	return 0;
+}
+
+/* "700M", "4G", "1048576" (bytes) */
+static int
+parse_split(const char *s, unsigned long long *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v > 0))
+		return -1;
+	if (!strcmp(end, "K") || !strcmp(end, "KiB"))
+		v *= 1024;
+	else if (!strcmp(end, "M") || !strcmp(end, "MiB"))
+		v *= 1024 * 1024;
+	else if (!strcmp(end, "G") || !strcmp(end, "GiB"))
+		v *= 1024.0 * 1024 * 1024;
+	else if (*end)
+		return -1;
+	if (v < 64 * 1024 || v > 1e18)
+		return -1;
+	*out = (unsigned long long)v;
 	return 0;
 }
 
@@ -102,6 +135,13 @@ parse_args(int argc, char **argv, struct pack *p)
 				return 2;
 			p->level = (long)n;
 			break;
+		case OPT_SINCE: p->since = arg; break;
+		case OPT_SPLIT:
+			if (parse_split(arg, &p->split) < 0)
+				return cli_usage_error("bundler pack", "--split '%s': "
+						       "expected a size like 700M or 4G "
+						       "(at least 64K)", arg);
+			break;
 		case 'h': cli_help(stdout, &command); exit(0);
 		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); exit(0);
 		default: return cli_usage_error("bundler pack", "bad option");
@@ -124,16 +164,20 @@ static int
 load_source(const struct pack *p, struct sigkey *key, struct catalog *cat,
 	    struct dv_err *e)
 {
-	char *path = fs_join(p->from, "catalog.json");
-	char *sigpath = fs_join(p->from, "catalog.json.sig");
+	bool url = fetch_is_url(p->from);
+	char *path = url ? fetch_join(p->from, "catalog.json") : fs_join(p->from, "catalog.json");
+	char *sigpath = url ? fetch_join(p->from, "catalog.json.sig")
+			    : fs_join(p->from, "catalog.json.sig");
 	struct strbuf json = STRBUF_INIT, sig = STRBUF_INIT;
 	struct pubkey *pub = NULL;
-	bool have_sig = fs_exists(sigpath);
+	bool have_sig = url || fs_exists(sigpath);
 	int rc = -1;
 
-	if (fs_read_file(path, CATALOG_JSON_MAX, &json, e) < 0 ||
+	if ((url ? fetch_to_buf(path, CATALOG_JSON_MAX, &json, e)
+		 : fs_read_file(path, CATALOG_JSON_MAX, &json, e)) < 0 ||
 	    catalog_parse(json.buf, json.len, path, cat, e) < 0 ||
-	    (have_sig && fs_read_file(sigpath, 4096, &sig, e) < 0))
+	    (have_sig && (url ? fetch_to_buf(sigpath, 4096, &sig, e)
+			      : fs_read_file(sigpath, 4096, &sig, e)) < 0))
 		goto out;
 	pub = p->catalog_key ? pubkey_load(p->catalog_key, e) : sigkey_public(key);
 	if (!pub)
@@ -261,8 +305,40 @@ own(struct members *m, char *s)
 	return m->owned.v[m->owned.n - 1];
 }
 
-static void
-add_packages(const struct pack *p, const struct catalog *sub, struct members *m)
+/* 1 when the base bundle carried this exact file. */
+static int
+in_base(const struct bundle_manifest *base, const struct file_ref *pkg)
+{
+	for (size_t i = 0; base && i < base->nmembers; i++)
+		if (!strcmp(base->members[i].path, pkg->path) &&
+		    !strcmp(base->members[i].sha256, pkg->sha256))
+			return 1;
+	return 0;
+}
+
+/* A package from an http(s) catalog, downloaded (and checked) into tmp. */
+static char *
+download(const struct pack *p, const char *tmp, const struct kernel *k,
+	 const struct file_ref *pkg, struct dv_err *e)
+{
+	char *url = fetch_join(p->from, pkg->path);
+	char *dest = xasprintf("%s/%s.tar.zst", tmp, pkg->sha256);
+	char *label = xasprintf("%s %s", k->name, k->version);
+	struct fetch_opts o = { label, pkg->sha256, pkg->size, pkg->size, true };
+
+	if (fetch_to_file(url, dest, &o, e) < 0) {
+		free(dest);
+		dest = NULL;
+	}
+	free(label);
+	free(url);
+	return dest;
+}
+
+static int
+add_packages(const struct pack *p, const struct catalog *sub,
+	     const struct bundle_manifest *base, const char *tmp,
+	     struct members *m, struct dv_err *e)
 {
 	for (size_t i = 0; i < sub->nkernels; i++)
 		for (size_t j = 0; j < sub->kernels[i].nreleases; j++) {
@@ -270,28 +346,131 @@ add_packages(const struct pack *p, const struct catalog *sub, struct members *m)
 			for (size_t v = 0; v < k->nvariants; v++) {
 				const struct file_ref *pkg = &k->variants[v].package;
 				struct bundle_source s = { .path = pkg->path,
-					.file = own(m, fs_join(p->from, pkg->path)),
 					.known = true, .size = pkg->size };
+				char *file;
+				if (in_base(base, pkg))
+					continue;
+				file = tmp ? download(p, tmp, k, pkg, e)
+					   : fs_join(p->from, pkg->path);
+				if (!file)
+					return -1;
+				s.file = own(m, file);
 				memcpy(s.sha256, pkg->sha256, SHA256_HEX);
 				add_source(m, s);
 			}
 		}
+	return 0;
+}
+
+/* --since: a bundle, or the BUNDLE.json taken out of one. */
+static int
+load_base(const char *since, struct bundle_manifest *base, struct dv_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	if (fs_read_file(since, BUNDLE_MANIFEST_MAX, &sb, NULL) == 0 && sb.len &&
+	    sb.buf[0] == '{')
+		rc = bundle_manifest_parse(sb.buf, sb.len, since, base, e);
+	else
+		rc = bundle_peek(since, base, e);
+	strbuf_release(&sb);
+	return rc < 0 ? dv_err_prefix(e, "--since") : 0;
+}
+
+/* FILE.dvb -> FILE.partK-of-N.dvb */
+static char *
+part_name(const char *out, int k, int n)
+{
+	size_t len = strlen(out);
+
+	if (len > 4 && !strcmp(out + len - 4, ".dvb"))
+		len -= 4;
+	return xasprintf("%.*s.part%d-of-%d.dvb", (int)len, out, k, n);
 }
 
 static int
-write_bundle(const struct pack *p, struct sigkey *key,
-	     const struct bundle_header *h, struct members *m, struct dv_err *e)
+write_bundle(const char *out, struct sigkey *key, const struct bundle_header *h,
+	     struct bundle_source *v, size_t n, struct dv_err *e)
 {
 	char *tmp;
-	int fd = fs_temp_open(p->out, &tmp, e);
+	int fd = fs_temp_open(out, &tmp, e);
 
 	if (fd < 0)
 		return -1;
-	if (bundle_write(fd, key, h, m->v, m->n, e) < 0) {
+	if (bundle_write(fd, key, h, v, n, e) < 0) {
 		fs_temp_abort(fd, tmp);
 		return -1;
 	}
-	return fs_temp_commit(fd, tmp, p->out, 0644, e);
+	return fs_temp_commit(fd, tmp, out, 0644, e);
+}
+
+/*
+ * --split: the packages in order, a new part whenever the next one would
+ * pass the size; every part carries the catalog and its signature, so
+ * each is a bundle that verifies alone.  Returns the number of parts.
+ */
+static int
+write_parts(const struct pack *p, struct sigkey *key, struct bundle_header *h,
+	    struct members *m, struct dv_err *e)
+{
+	unsigned long long fixed = m->v[0].len + m->v[1].len + 16 * 1024, used = 0;
+	size_t *start = xcalloc(m->n + 1, sizeof *start), nparts = 0;
+	char id[SHA256_HEX];
+	int rc = 0;
+
+	for (size_t i = 2; i < m->n; i++) {
+		if (fixed + m->v[i].size > p->split) {
+			free(start);
+			return dv_errf(e, "package '%s' (%llu bytes) does not fit in "
+				       "a part of %llu bytes; use a larger --split",
+				       m->v[i].path, (unsigned long long)m->v[i].size,
+				       p->split);
+		}
+		if (nparts == 0 || fixed + used + m->v[i].size > p->split) {
+			start[nparts++] = i;
+			used = 0;
+		}
+		used += m->v[i].size;
+	}
+	if (nparts == 0)
+		start[nparts++] = 2;
+	start[nparts] = m->n;
+	sha256_buf_hex(m->v[0].data, m->v[0].len, id);
+	id[BUNDLE_SPLIT_ID - 1] = '\0';
+	h->split_id = id;
+	h->parts = (int)nparts;
+	for (size_t k = 0; k < nparts && rc == 0; k++) {
+		size_t count = start[k + 1] - start[k];
+		struct bundle_source *v = xcalloc(count + 2, sizeof *v);
+		char *name = part_name(p->out, (int)k + 1, (int)nparts);
+		v[0] = m->v[0];
+		v[1] = m->v[1];
+		memcpy(v + 2, m->v + start[k], count * sizeof *v);
+		h->part = (int)k + 1;
+		rc = write_bundle(name, key, h, v, count + 2, e);
+		if (rc == 0)
+			printf("  %s: %zu package%s\n", name, count, count == 1 ? "" : "s");
+		free(name);
+		free(v);
+	}
+	free(start);
+	return rc < 0 ? -1 : (int)nparts;
+}
+
+/* Scratch space for packages downloaded from an http(s) catalog. */
+static char *
+make_tmpdir(struct dv_err *e)
+{
+	const char *t = getenv("TMPDIR");
+	char *dir = xasprintf("%s/bundler-XXXXXX", t && *t ? t : "/tmp");
+
+	if (!mkdtemp(dir)) {
+		dv_errno(e, "cannot make a scratch directory in %s", t && *t ? t : "/tmp");
+		free(dir);
+		return NULL;
+	}
+	return dir;
 }
 
 static int
@@ -303,7 +482,8 @@ pack(const struct pack *p, struct dv_err *e)
 				   .nrefs = p->nrefs, .all = p->all,
 				   .level = (int)p->level };
 	unsigned char sig[SIG_LEN];
-	char keyid[KEYID_HEX], *json = NULL;
+	char keyid[KEYID_HEX], *json = NULL, *tmp = NULL;
+	struct bundle_manifest base = { 0 };
 	struct sigkey *key = sigkey_load(p->key_path, e);
 	int rc = -1;
 
@@ -312,6 +492,19 @@ pack(const struct pack *p, struct dv_err *e)
 	h.serial = p->have_serial ? p->serial : (long long)h.created;
 	h.expires = h.created + (time_t)p->valid_days * 86400;
 	sigkey_id(key, keyid);
+	if (p->since) {
+		if (load_base(p->since, &base, e) < 0)
+			goto out;
+		if (base.serial >= h.serial) {
+			dv_errf(e, "--since '%s' has serial %lld; a delta on it needs a "
+				"higher one (--serial)", p->since, base.serial);
+			goto out;
+		}
+		h.base_serial = base.serial;
+		h.base_manifest = base.hash;
+	}
+	if (fetch_is_url(p->from) && !(tmp = make_tmpdir(e)))
+		goto out;
 	if (load_source(p, key, &cat, e) < 0 ||
 	    build_subset(p, &cat, &sub, &h, keyid, e) < 0)
 		goto out;
@@ -322,13 +515,29 @@ pack(const struct pack *p, struct dv_err *e)
 					       .len = strlen(json) });
 	add_source(&m, (struct bundle_source){ .path = "catalog.json.sig",
 					       .data = sig, .len = SIG_LEN });
-	add_packages(p, &sub, &m);
-	if (write_bundle(p, key, &h, &m, e) < 0)
+	if (add_packages(p, &sub, p->since ? &base : NULL, tmp, &m, e) < 0)
 		goto out;
-	printf("packed %zu package%s into %s (serial %lld, key %s)\n", m.n - 2,
-	       m.n == 3 ? "" : "s", p->out, h.serial, keyid);
+	if (p->split) {
+		int parts = write_parts(p, key, &h, &m, e);
+		if (parts < 0)
+			goto out;
+		printf("packed %zu package%s%s into %d part%s (serial %lld, key %s)\n",
+		       m.n - 2, m.n == 3 ? "" : "s", p->since ? " (a delta)" : "",
+		       parts, parts == 1 ? "" : "s", h.serial, keyid);
+	} else {
+		if (write_bundle(p->out, key, &h, m.v, m.n, e) < 0)
+			goto out;
+		printf("packed %zu package%s%s into %s (serial %lld, key %s)\n", m.n - 2,
+		       m.n == 3 ? "" : "s", p->since ? " (a delta)" : "", p->out,
+		       h.serial, keyid);
+	}
 	rc = 0;
 out:
+	if (tmp) {
+		fs_rm_rf(tmp, NULL);
+		free(tmp);
+	}
+	bundle_manifest_release(&base);
 	free(m.v);
 	strlist_release(&m.owned);
 	free(json);

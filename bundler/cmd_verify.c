@@ -13,21 +13,10 @@
 #include "bundler.h"
 #include "cli.h"
 
-enum { OPT_IGNORE_EXPIRY = 256, OPT_LIST_OPTIONS };
-
-static const struct cli_opt options[] = {
-	{ 'p', "pubkey", "KEY.pub", "accept bundles signed by this key (repeatable)" },
-	{ OPT_IGNORE_EXPIRY, "ignore-expiry", NULL,
-	  "accept an expired bundle (for machines with a wrong clock)" },
-	{ 'h', "help", NULL, "show this help" },
-	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
-	{ 0, NULL, NULL, NULL },
-};
-
 static const struct cli_cmd command = {
 	"bundler verify -p KEY.pub [--ignore-expiry] FILE",
 	"Verify a bundle: its signature, then every member's size and sha256.",
-	options,
+	verify_options,
 };
 
 int
@@ -38,27 +27,10 @@ cmd_verify(int argc, char **argv)
 	struct bundle_manifest m;
 	struct dv_err e = { "" };
 	bool ignore = false;
-	char *arg;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_next(&command, argc, argv, &arg)) != -1) {
-		switch (c) {
-		case 'p':
-			if (keys_add(&ks, arg, &e) < 0) {
-				keys_release(&ks);
-				return fail(e.msg);
-			}
-			break;
-		case OPT_IGNORE_EXPIRY: ignore = true; break;
-		case 'h': cli_help(stdout, &command); keys_release(&ks); return 0;
-		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); return 0;
-		default: keys_release(&ks); return cli_usage_error("bundler verify", "bad option");
-		}
-	}
-	if (ks.n == 0 || optind + 1 != argc) {
-		keys_release(&ks);
-		return cli_usage_error("bundler verify", "expected -p KEY.pub and one FILE");
-	}
+	if ((rc = verify_args(&command, argc, argv, 1, &ks, &ignore)))
+		return rc;
 	read_opts_init(&o, &ks, ignore);
 	rc = bundle_read(argv[optind], &o, &m, &e);
 	keys_release(&ks);

@@ -2,12 +2,59 @@
  * verify.c — what verify, list and import share: the -p KEY.pub option
  * (repeatable) and --ignore-expiry, and printing a manifest's summary.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bundler-verify.h"
+#include "bundler.h"
 #include "strbuf.h"
+
+enum { OPT_IGNORE_EXPIRY = 256, OPT_LIST_OPTIONS };
+
+const struct cli_opt verify_options[] = {
+	{ 'p', "pubkey", "KEY.pub", "accept bundles signed by this key (repeatable)" },
+	{ OPT_IGNORE_EXPIRY, "ignore-expiry", NULL,
+	  "accept an expired bundle (for machines with a wrong clock)" },
+	{ 'h', "help", NULL, "show this help" },
+	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
+	{ 0, NULL, NULL, NULL },
+};
+
+int
+verify_args(const struct cli_cmd *cmd, int argc, char **argv, int nargs,
+	    struct keyset *ks, bool *ignore)
+{
+	char prog[64], *arg;
+	struct dv_err e = { "" };
+	int c;
+
+	/* "bundler verify -p ..." -> "bundler verify" */
+	snprintf(prog, sizeof prog, "%.*s", (int)strcspn(cmd->usage + 8, " ") + 8,
+		 cmd->usage);
+	while ((c = cli_next(cmd, argc, argv, &arg)) != -1) {
+		switch (c) {
+		case 'p':
+			if (keys_add(ks, arg, &e) < 0) {
+				keys_release(ks);
+				return fail(e.msg);
+			}
+			break;
+		case OPT_IGNORE_EXPIRY: *ignore = true; break;
+		case 'h': cli_help(stdout, cmd); keys_release(ks); exit(0);
+		case OPT_LIST_OPTIONS: cli_list_options(stdout, cmd); exit(0);
+		default: keys_release(ks); return cli_usage_error(prog, "bad option");
+		}
+	}
+	if (ks->n == 0 || optind + nargs != argc) {
+		keys_release(ks);
+		return cli_usage_error(prog, "expected -p KEY.pub and %s",
+				       nargs == 1 ? "one FILE" : "FILE and MIRROR");
+	}
+	return 0;
+}
 
 int
 keys_add(struct keyset *ks, const char *path, struct dv_err *e)
@@ -56,6 +103,11 @@ manifest_summary(FILE *f, const struct bundle_manifest *m)
 	for (size_t i = 0; i < m->nmembers; i++)
 		total += m->members[i].size;
 	fprintf(f, "%zu members, %llu bytes, serial %lld, key %s, created %s, "
-		"expires %s\n", m->nmembers, (unsigned long long)total, m->serial,
+		"expires %s", m->nmembers, (unsigned long long)total, m->serial,
 		m->key, m->created, m->expires);
+	if (m->base_serial)
+		fprintf(f, ", a delta on serial %lld", m->base_serial);
+	if (m->parts)
+		fprintf(f, ", part %d of %d", m->part, m->parts);
+	fputc('\n', f);
 }

@@ -1,10 +1,12 @@
 #include "bundle.h"
+#include "catalog.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tarball.h"
@@ -127,6 +129,40 @@ parse_members(const jv *arr, const char *where, struct bundle_manifest *m,
 	return rc;
 }
 
+/* The optional "base" (a delta) and "split" (one part) objects. */
+static int
+parse_delta_split(const jv *v, const char *where, struct bundle_manifest *m,
+		  struct dv_err *e)
+{
+	const jv *base = jv_get(v, "base"), *split = jv_get(v, "split");
+
+	if (base) {
+		const char *h = jv_str(jv_get(base, "manifest"));
+		const jv *serial = jv_get(base, "serial");
+		if (!h || !sha256_hex_valid(h) || !jv_is_int(serial) || jv_int(serial) < 1)
+			return dv_errf(e, "%s: field \"base\": expected {\"serial\", "
+				       "\"manifest\"} of the bundle it adds to", where);
+		m->base_serial = jv_int(serial);
+		memcpy(m->base_manifest, h, SHA256_HEX);
+	}
+	if (split) {
+		const char *id = jv_str(jv_get(split, "id"));
+		const jv *part = jv_get(split, "part"), *parts = jv_get(split, "parts");
+		if (!id || strlen(id) != BUNDLE_SPLIT_ID - 1 ||
+		    strspn(id, "0123456789abcdef") != BUNDLE_SPLIT_ID - 1 ||
+		    !jv_is_int(part) || !jv_is_int(parts) || jv_int(parts) < 1 ||
+		    jv_int(parts) > BUNDLE_PARTS_MAX || jv_int(part) < 1 ||
+		    jv_int(part) > jv_int(parts))
+			return dv_errf(e, "%s: field \"split\": expected {\"id\" (16 "
+				       "hex digits), \"part\", \"parts\" (1 to %d)}",
+				       where, BUNDLE_PARTS_MAX);
+		memcpy(m->split_id, id, BUNDLE_SPLIT_ID);
+		m->part = (int)jv_int(part);
+		m->parts = (int)jv_int(parts);
+	}
+	return 0;
+}
+
 static int
 parse_header(const jv *v, const char *where, struct bundle_manifest *m,
 	     struct dv_err *e)
@@ -161,7 +197,7 @@ parse_header(const jv *v, const char *where, struct bundle_manifest *m,
 	for (size_t i = 0; refs && i < jv_len(refs) && i < 4096; i++)
 		if (jv_str(jv_at(refs, i)))
 			strlist_push(&m->refs, jv_str(jv_at(refs, i)));
-	return 0;
+	return parse_delta_split(v, where, m, e);
 }
 
 int
@@ -175,6 +211,7 @@ bundle_manifest_parse(const char *data, size_t len, const char *where,
 	v = jv_parse(data, len, where, e);
 	if (!v)
 		return -1;
+	sha256_buf_hex(data, len, m->hash);
 	if (jv_typeof(v) != JV_OBJECT)
 		rc = dv_errf(e, "%s: expected a JSON object", where);
 	else
@@ -224,6 +261,19 @@ manifest_json(struct sigkey *key, const struct bundle_header *h,
 		jv_push(refs, jv_string(h->refs[i]));
 	jv_set(o, "refs", refs);
 	jv_set(o, "all", jv_boolean(h->all));
+	if (h->base_manifest) {
+		jv *b = jv_object();
+		jv_set(b, "serial", jv_integer(h->base_serial));
+		jv_set(b, "manifest", jv_string(h->base_manifest));
+		jv_set(o, "base", b);
+	}
+	if (h->split_id) {
+		jv *sp = jv_object();
+		jv_set(sp, "id", jv_string(h->split_id));
+		jv_set(sp, "part", jv_integer(h->part));
+		jv_set(sp, "parts", jv_integer(h->parts));
+		jv_set(o, "split", sp);
+	}
 	for (size_t i = 0; i < n; i++) {
 		jv *mb = jv_object();
 		jv_set(mb, "path", jv_string(srcs[i].path));
@@ -650,9 +700,145 @@ import_hook(void *arg, const struct bundle_manifest *m, const char *hash,
 	    struct dv_err *e)
 {
 	struct import *im = arg;
+	const jv *k = jv_get(jv_get(im->state, "keys"), m->key);
 
 	memcpy(im->hash, hash, SHA256_HEX);
+	/* a part of a split bundle the mirror has assembled already */
+	if (m->parts && k && jv_int(jv_get(k, "serial")) == m->serial)
+		return 1;
 	return check_serial(im->state, m, hash, im->path, e);
+}
+
+/* Move every file under src to the same place under dst (replacing). */
+static int
+move_tree(const char *src, const char *dst, struct dv_err *e)
+{
+	char **names;
+	int rc = 0;
+
+	if (fs_list_dir(src, &names, NULL, e) < 0)
+		return -1;
+	for (char **n = names; *n && rc == 0; n++) {
+		char *from = fs_join(src, *n), *to = fs_join(dst, *n);
+		if (fs_is_dir(from)) {
+			rc = fs_mkdir_p(to, 0755, e);
+			if (rc == 0)
+				rc = move_tree(from, to, e);
+		} else if (rename(from, to) < 0) {
+			rc = dv_errno(e, "cannot move '%s' to '%s'", from, to);
+		}
+		free(from);
+		free(to);
+	}
+	fs_names_free(names);
+	return rc;
+}
+
+/*
+ * Keep a verified part in MIRROR.split/ID/partN.  When every part is there,
+ * *staging becomes a directory holding all of them; else it is NULL.
+ */
+static int
+store_part(const char *mirror, struct bundle_manifest *m, char **staging,
+	   struct dv_err *e)
+{
+	char *dir = xasprintf("%s.split/%s", mirror, m->split_id);
+	char *part = xasprintf("%s/part%d", dir, m->part);
+	int rc = -1;
+
+	m->parts_present = 0;
+	if (fs_mkdir_p(dir, 0755, e) < 0 || fs_rm_rf(part, e) < 0)
+		goto out;
+	if (rename(*staging, part) < 0) {
+		dv_errno(e, "cannot keep part %d in '%s'", m->part, dir);
+		goto out;
+	}
+	free(*staging);
+	*staging = NULL;
+	for (int i = 1; i <= m->parts; i++) {
+		char *p = xasprintf("%s/part%d", dir, i);
+		m->parts_present += fs_is_dir(p);
+		free(p);
+	}
+	rc = 0;
+	if (m->parts_present < m->parts)
+		goto out;
+	if (fs_staging_dir(mirror, staging, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	for (int i = 1; i <= m->parts && rc == 0; i++) {
+		char *p = xasprintf("%s/part%d", dir, i);
+		rc = move_tree(p, *staging, e);
+		free(p);
+	}
+out:
+	free(part);
+	free(dir);
+	return rc;
+}
+
+/* Link (or copy) src to dst, making dst's directory. */
+static int
+carry_file(const char *src, const char *dst, struct dv_err *e)
+{
+	char *dir = xstrdup(dst);
+	int rc;
+
+	*strrchr(dir, '/') = '\0';
+	rc = fs_mkdir_p(dir, 0755, e);
+	free(dir);
+	if (rc < 0)
+		return -1;
+	if (link(src, dst) == 0)
+		return 0;
+	return fs_copy_file(src, dst, e);
+}
+
+/*
+ * Every package the imported catalog names must be in staging: a delta
+ * (or an assembled split delta) takes what it lacks from the mirror.
+ */
+static int
+complete_from_mirror(const char *staging, const char *mirror, const char *path,
+		     const struct bundle_manifest *m, struct dv_err *e)
+{
+	char *catpath = fs_join(staging, "catalog.json");
+	struct catalog cat;
+	int rc = 0;
+
+	if (catalog_load(catpath, &cat, e) < 0) {
+		free(catpath);
+		return dv_err_prefix(e, "bundle '%s'", path);
+	}
+	for (size_t i = 0; i < cat.nkernels && rc == 0; i++)
+		for (size_t j = 0; j < cat.kernels[i].nreleases && rc == 0; j++) {
+			const struct kernel *k = &cat.kernels[i].releases[j];
+			for (size_t v = 0; v < k->nvariants && rc == 0; v++) {
+				const struct file_ref *pkg = &k->variants[v].package;
+				char *have = fs_join(staging, pkg->path);
+				char *old = fs_join(mirror, pkg->path);
+				struct stat st;
+				if (fs_is_file(have))
+					;
+				else if (stat(old, &st) == 0 && S_ISREG(st.st_mode) &&
+					 (uint64_t)st.st_size == pkg->size)
+					rc = carry_file(old, have, e);
+				else if (m->base_serial)
+					rc = dv_errf(e, "bundle '%s' is a delta on the bundle "
+						     "with serial %lld, and mirror '%s' lacks "
+						     "'%s' from it: import that bundle first",
+						     path, m->base_serial, mirror, pkg->path);
+				else
+					rc = dv_errf(e, "bundle '%s': its catalog names '%s', "
+						     "which it does not carry", path, pkg->path);
+				free(have);
+				free(old);
+			}
+		}
+	catalog_release(&cat);
+	free(catpath);
+	return rc;
 }
 
 int
@@ -673,11 +859,26 @@ bundle_import(const char *path, const struct bundle_read_opts *o,
 		goto out;
 	ro.extract_dir = staging;
 	rc = read_bundle(path, &ro, m, import_hook, &im, e);
-	if (rc == 0 && (write_state(im.state, m, im.hash, staging, e) < 0 ||
+	if (rc == 1) {
+		rc = 0;          /* this exact bundle is in the mirror already */
+		m->parts_present = m->parts;
+		goto out;
+	}
+	if (rc == 0 && m->parts && (rc = store_part(mirror, m, &staging, e)) == 0 &&
+	    !staging)
+		goto out;        /* a part kept; more to come */
+	if (rc == 0 && (complete_from_mirror(staging, mirror, path, m, e) < 0 ||
+			write_state(im.state, m, im.hash, staging, e) < 0 ||
 			fs_replace_dir(staging, mirror, e) < 0))
 		rc = -1;
-	if (rc == 1)
-		rc = 0;          /* this exact bundle is in the mirror already */
+	if (rc == 0 && m->parts) {
+		char *done = xasprintf("%s.split/%s", mirror, m->split_id);
+		char *top = xasprintf("%s.split", mirror);
+		fs_rm_rf(done, NULL);
+		rmdir(top);      /* when no other split is under way */
+		free(done);
+		free(top);
+	}
 out:
 	if (staging)
 		fs_rm_rf(staging, NULL);

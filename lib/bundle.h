@@ -23,6 +23,8 @@
 #define BUNDLE_SIGNATURE "BUNDLE.json.sig"
 #define BUNDLE_MANIFEST_MAX (16u << 20)
 #define BUNDLE_MEMBERS_MAX 1000000
+#define BUNDLE_SPLIT_ID 17              /* 16 hex digits and a NUL */
+#define BUNDLE_PARTS_MAX 9999
 
 struct bundle_member {
 	char *path;
@@ -38,6 +40,15 @@ struct bundle_manifest {
 	bool all;                       /* pack --all */
 	struct bundle_member *members;  /* in stream order */
 	size_t nmembers;
+	char hash[SHA256_HEX];          /* sha256 of BUNDLE.json as signed */
+	/* a delta: the bundle it adds to ("base"); base_serial 0 when none */
+	long long base_serial;
+	char base_manifest[SHA256_HEX];
+	/* one part of a split bundle ("split"); parts 0 when not split */
+	char split_id[BUNDLE_SPLIT_ID];
+	int part, parts;
+	/* set by bundle_import for a part: how many parts the mirror has now */
+	int parts_present;
 };
 
 void bundle_manifest_release(struct bundle_manifest *m);
@@ -63,6 +74,10 @@ struct bundle_header {
 	size_t nrefs;
 	bool all;
 	int level;                      /* zstd level */
+	long long base_serial;          /* a delta on the bundle with this serial */
+	const char *base_manifest;      /* ... and this manifest hash; NULL: full */
+	const char *split_id;           /* one part of a split bundle, or NULL */
+	int part, parts;
 };
 
 /*
@@ -102,6 +117,12 @@ int bundle_peek(const char *path, struct bundle_manifest *m, struct dv_err *e);
  * beside it, carry over the mirror's state, refuse a serial older than the
  * one the mirror last imported from the same key, and swap the staging
  * directory in.  The mirror is left untouched on any failure.
+ *
+ * A delta brings only what its base lacked: the packages its catalog names
+ * that it does not carry are taken from the mirror (an error names the
+ * first one the mirror lacks).  A part of a split bundle is verified and
+ * kept in MIRROR.split/ID/ until every part is there, in any order; then
+ * they are imported as one (m->parts_present says how many are there).
  */
 int bundle_import(const char *path, const struct bundle_read_opts *opts,
 		  const char *mirror, struct bundle_manifest *m, struct dv_err *e);
