@@ -21,6 +21,20 @@ void read_opts_init(struct bundle_read_opts *o, const struct keyset *ks,
 		    bool ignore_expiry);
 void manifest_summary(FILE *f, const struct bundle_manifest *m);
 
+/*
+ * A progress bar on stderr, when it is a terminal: bar_start names the
+ * work ("verifying x.dvb"); progress_cb fits the progress hooks of
+ * bundle_read_opts and bundle_header; bar_end ends the line.
+ */
+struct bar {
+	const char *label;
+	double start;
+	bool on, drawn;
+};
+void bar_start(struct bar *b, const char *label);
+void progress_cb(void *bar, uint64_t done, uint64_t total);
+void bar_end(struct bar *b);
+
 /* The options verify and import share: -p KEY.pub..., --ignore-expiry. */
 extern const struct cli_opt verify_options[];
 

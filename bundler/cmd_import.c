@@ -28,12 +28,17 @@ cmd_import(int argc, char **argv)
 	struct bundle_manifest m;
 	struct dv_err e = { "" };
 	bool ignore = false;
+	struct bar bar;
 	int rc;
 
 	if ((rc = verify_args(&command, argc, argv, 2, &ks, &ignore)))
 		return rc;
 	read_opts_init(&o, &ks, ignore);
+	bar_start(&bar, "importing");
+	o.progress = progress_cb;
+	o.progress_arg = &bar;
 	rc = bundle_import(argv[optind], &o, argv[optind + 1], &m, &e);
+	bar_end(&bar);
 	keys_release(&ks);
 	if (rc < 0)
 		return fail(e.msg);

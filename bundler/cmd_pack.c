@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "bundler-verify.h"
 #include "bundler.h"
 #include "catalog.h"
 #include "cli.h"
@@ -393,12 +394,19 @@ static int
 write_bundle(const char *out, struct sigkey *key, const struct bundle_header *h,
 	     struct bundle_source *v, size_t n, struct dv_err *e)
 {
+	struct bundle_header hh = *h;
+	struct bar bar;
 	char *tmp;
-	int fd = fs_temp_open(out, &tmp, e);
+	int fd = fs_temp_open(out, &tmp, e), rc;
 
 	if (fd < 0)
 		return -1;
-	if (bundle_write(fd, key, h, v, n, e) < 0) {
+	bar_start(&bar, out);
+	hh.progress = progress_cb;
+	hh.progress_arg = &bar;
+	rc = bundle_write(fd, key, &hh, v, n, e);
+	bar_end(&bar);
+	if (rc < 0) {
 		fs_temp_abort(fd, tmp);
 		return -1;
 	}

@@ -27,12 +27,17 @@ cmd_verify(int argc, char **argv)
 	struct bundle_manifest m;
 	struct dv_err e = { "" };
 	bool ignore = false;
+	struct bar bar;
 	int rc;
 
 	if ((rc = verify_args(&command, argc, argv, 1, &ks, &ignore)))
 		return rc;
 	read_opts_init(&o, &ks, ignore);
+	bar_start(&bar, "verifying");
+	o.progress = progress_cb;
+	o.progress_arg = &bar;
 	rc = bundle_read(argv[optind], &o, &m, &e);
+	bar_end(&bar);
 	keys_release(&ks);
 	if (rc < 0)
 		return fail(e.msg);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bundler-verify.h"
 #include "bundler.h"
@@ -93,6 +94,53 @@ read_opts_init(struct bundle_read_opts *o, const struct keyset *ks, bool ignore)
 	*o = (struct bundle_read_opts){ .keys = ks->v, .nkeys = ks->n,
 					.now = time(NULL), .ignore_expiry = ignore };
 	expiry_warning(ignore);
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void
+bar_start(struct bar *b, const char *label)
+{
+	b->label = label;
+	b->start = now_seconds();
+	b->on = isatty(STDERR_FILENO);
+	b->drawn = false;
+}
+
+void
+progress_cb(void *arg, uint64_t done, uint64_t total)
+{
+	struct bar *b = arg;
+	double t = now_seconds() - b->start, rate = t > 0 ? (double)done / t : 0;
+	int pct = total ? (int)(done * 100 / total) : 100;
+	char bar[26];
+
+	if (!b->on)
+		return;
+	memset(bar, ' ', 25);
+	memset(bar, '=', (size_t)(pct / 4));
+	bar[25] = '\0';
+	fprintf(stderr, "\r%-28.28s [%s] %3d%%  %.1f / %.1f MiB  %.1f MiB/s ",
+		b->label, bar, pct, (double)done / 1048576, (double)total / 1048576,
+		rate / 1048576);
+	if (rate > 0 && done < total)
+		fprintf(stderr, " ETA %.0f s ", (double)(total - done) / rate);
+	b->drawn = true;
+}
+
+void
+bar_end(struct bar *b)
+{
+	if (b->drawn)
+		fputc('\n', stderr);
+	b->drawn = false;
 }
 
 void

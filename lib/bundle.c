@@ -312,6 +312,7 @@ bundle_write(int fd, struct sigkey *key, const struct bundle_header *h,
 	unsigned char sig[SIG_LEN];
 	struct tar_writer *w = NULL;
 	char *manifest = NULL;
+	uint64_t total = 0, done = 0;
 	int rc = -1;
 
 	for (size_t i = 0; i < n; i++)
@@ -327,8 +328,14 @@ bundle_write(int fd, struct sigkey *key, const struct bundle_header *h,
 	    tar_writer_add_data(w, BUNDLE_SIGNATURE, sig, SIG_LEN, false, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
+		total += srcs[i].size;
+	for (size_t i = 0; i < n; i++) {
 		if (write_source(w, &srcs[i], e) < 0)
 			goto out;
+		done += srcs[i].size;
+		if (h->progress)
+			h->progress(h->progress_arg, done, total);
+	}
 	rc = tar_writer_close(w, e);
 out:
 	tar_writer_free(w);

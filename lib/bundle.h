@@ -78,6 +78,9 @@ struct bundle_header {
 	const char *base_manifest;      /* ... and this manifest hash; NULL: full */
 	const char *split_id;           /* one part of a split bundle, or NULL */
 	int part, parts;
+	/* called after each member, for progress; may be NULL */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
 };
 
 /*
