@@ -43,7 +43,7 @@ tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard $(1)/*.c)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check demo install install-modulefile uninstall clean deps tests bench fuzz
+.PHONY: all check demo install install-modulefile uninstall clean deps tests bench fuzz fuzzers
 all: $(BINS)
 
 # `make V=1` shows the commands.
@@ -70,6 +70,24 @@ $(BUILD)/tests/%_test: $(BUILD)/obj/tests/unit/%_test.o $(BUILD)/obj/tests/unit/
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
 
 tests: $(BINS) $(UNIT_BINS)
+
+# `make fuzz`: libFuzzer harnesses (clang, ASan+UBSan) for the manifest
+# parser and the bundle reader, FUZZ_TIME seconds each (make check: 60).
+FUZZ_TIME ?= 60
+FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/*_fuzz.c))
+
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang OPT="$(FUZZ_OPT)" fuzzers
+	tests/fuzz/run build/fuzz $(FUZZ_TIME)
+
+fuzzers: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%_fuzz: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(LIBDIVER)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBDIVER) $(LIBS)
 
 deps:
 	scripts/install-deps
