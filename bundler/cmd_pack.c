@@ -255,6 +255,30 @@ select_releases(const struct pack *p, const struct catalog *cat,
 	return 0;
 }
 
+/* The closure: every toolchain the packed releases name, when cat has it. */
+static int
+add_toolchains(const struct catalog *cat, struct catalog *sub, struct dv_err *e)
+{
+	for (size_t i = 0; i < sub->nkernels; i++)
+		for (size_t j = 0; j < sub->kernels[i].nreleases; j++) {
+			const struct kernel *k = &sub->kernels[i].releases[j];
+			const jv *t, *have;
+			struct file_ref pkg, dummy;
+			if (catalog_toolchain(cat, k->toolchain_name, k->toolchain_version,
+					      &t, &pkg, e) < 0)
+				return -1;
+			free(pkg.path);
+			if (!t || catalog_toolchain(sub, k->toolchain_name,
+						    k->toolchain_version, &have,
+						    &dummy, e) < 0)
+				continue;
+			free(dummy.path);
+			if (!have)
+				jv_push(sub->toolchains, jv_deep_copy(t));
+		}
+	return 0;
+}
+
 static int
 build_subset(const struct pack *p, const struct catalog *cat, struct catalog *sub,
 	     const struct bundle_header *h, const char *keyid, struct dv_err *e)
@@ -282,7 +306,7 @@ build_subset(const struct pack *p, const struct catalog *cat, struct catalog *su
 	for (size_t i = 0; i < n; i++)
 		free(picks[i].keep);
 	free(picks);
-	return rc;
+	return rc < 0 ? -1 : add_toolchains(cat, sub, e);
 }
 
 struct members {
@@ -360,6 +384,30 @@ add_packages(const struct pack *p, const struct catalog *sub,
 				add_source(m, s);
 			}
 		}
+	for (size_t i = 0; i < jv_len(sub->toolchains); i++) {
+		const jv *t = jv_at(sub->toolchains, i), *entry;
+		struct file_ref pkg;
+		struct bundle_source s = { .known = true };
+		struct kernel k = { .name = (char *)jv_str(jv_get(t, "name")),
+				    .version = (char *)jv_str(jv_get(t, "version")) };
+		char *file;
+		if (catalog_toolchain(sub, k.name, k.version, &entry, &pkg, e) < 0)
+			return -1;
+		if (in_base(base, &pkg)) {
+			free(pkg.path);
+			continue;
+		}
+		file = tmp ? download(p, tmp, &k, &pkg, e) : fs_join(p->from, pkg.path);
+		if (!file) {
+			free(pkg.path);
+			return -1;
+		}
+		s.file = own(m, file);
+		s.path = own(m, pkg.path);
+		s.size = pkg.size;
+		memcpy(s.sha256, pkg.sha256, SHA256_HEX);
+		add_source(m, s);
+	}
 	return 0;
 }
 

@@ -144,6 +144,22 @@ int write_package(const struct gen_opts *o, const struct kernel *k,
 		  struct kernel_variant *v, const struct output *w,
 		  struct dv_err *e);
 
+/* Add the tree at src to w as name/..., sorted, refusing links (package.c). */
+struct tar_writer;
+int add_tree(struct tar_writer *w, const char *src, const char *name,
+	     struct dv_err *e);
+
+/*
+ * Toolchains (toolchain.c): KERNELS/toolchains/NAME/VERSION/ holds
+ * toolchain.json and root/, a relocatable prefix.  Checks each one and,
+ * with w, packs it as pkg/toolchains/NAME/VERSION.tar.zst (a version
+ * already in the previous output is reused: toolchains are immutable) and
+ * appends its catalog entries to json (one per line, comma-separated).
+ * *count receives how many there are.
+ */
+int toolchains_render(const struct gen_opts *o, struct output *w,
+		      struct strbuf *json, size_t *count, struct dv_err *e);
+
 /* Templates (template.c). */
 struct tmpl;
 void html_escape(struct strbuf *sb, const char *s);

@@ -216,11 +216,11 @@ set_head(const struct gen_opts *o, struct catalog *head, struct sigkey **key,
 
 /*
  * catalog.json with one kernel per line, from the lines each kernel keeps
- * in the cache: the header, "kernels", then "toolchains" (none yet).
+ * in the cache: the header, "kernels", then "toolchains" (one a line too).
  */
 static void
 catalog_json(const struct catalog *head, const struct entry *entries, size_t n,
-	     struct strbuf *out)
+	     const char *toolchains, struct strbuf *out)
 {
 	jv *h = jv_object();
 	char *s;
@@ -239,20 +239,22 @@ catalog_json(const struct catalog *head, const struct entry *entries, size_t n,
 		strbuf_addstr(out, entries[i].catalog_line);
 		strbuf_addstr(out, i + 1 < n ? ",\n" : "\n");
 	}
-	strbuf_addstr(out, "],\"toolchains\":[]}\n");
+	strbuf_addstr(out, "],\"toolchains\":[");
+	strbuf_addstr(out, toolchains);
+	strbuf_addstr(out, "]}\n");
 	free(s);
 }
 
 static int
 write_catalog(const struct catalog *head, struct sigkey *key,
-	      const struct entry *entries, size_t n, struct output *w,
-	      char sha[SHA256_HEX], struct dv_err *e)
+	      const struct entry *entries, size_t n, const char *toolchains,
+	      struct output *w, char sha[SHA256_HEX], struct dv_err *e)
 {
 	struct strbuf json = STRBUF_INIT;
 	unsigned char sig[SIG_LEN];
 	int rc;
 
-	catalog_json(head, entries, n, &json);
+	catalog_json(head, entries, n, toolchains, &json);
 	sha256_buf_hex(json.buf, json.len, sha);
 	rc = output_file(w, "catalog.json", json.buf, json.len, e);
 	if (rc == 0 && key)
@@ -373,7 +375,7 @@ struct run {
 	size_t n;
 	struct catalog head;
 	struct sigkey *key;
-	size_t written, reused;
+	size_t written, reused, ntoolchains;
 	double ms[5];                   /* load, scan, render, shared, commit */
 };
 
@@ -427,7 +429,7 @@ generate(struct run *r, struct dv_err *e)
 {
 	struct strlist tags = { 0 };
 	struct output w = { 0 };
-	struct strbuf cache = STRBUF_INIT;
+	struct strbuf cache = STRBUF_INIT, toolchains = STRBUF_INIT;
 	char sha[SHA256_HEX];
 	double t = now_ms();
 	int rc = -1;
@@ -441,7 +443,9 @@ generate(struct run *r, struct dv_err *e)
 		affected_tags(r, &tags);
 	if (site_write_shared(r->site, &r->head, r->entries, r->n,
 			      r->stale ? NULL : &tags, &w, e) < 0 ||
-	    write_catalog(&r->head, r->key, r->entries, r->n, &w, sha, e) < 0)
+	    toolchains_render(&r->o, &w, &toolchains, &r->ntoolchains, e) < 0 ||
+	    write_catalog(&r->head, r->key, r->entries, r->n, toolchains.buf, &w,
+			  sha, e) < 0)
 		goto out;
 	manifest_sort(&w.files);
 	cache_dump(site_key(r->site), sha, r->entries, r->n, &w.files, &cache);
@@ -455,6 +459,7 @@ generate(struct run *r, struct dv_err *e)
 out:
 	output_end(&w);
 	strbuf_release(&cache);
+	strbuf_release(&toolchains);
 	strlist_release(&tags);
 	return rc;
 }
@@ -481,7 +486,13 @@ run(struct run *r, struct strlist *warnings, struct dv_err *e)
 						   r->n, e) :
 	     check_against_catalog(&r->o, r->entries, r->n, e)) < 0)
 		return -1;
-	return r->o.check_only ? 0 : generate(r, e);
+	if (r->o.check_only) {
+		struct strbuf none = STRBUF_INIT;
+		int rc = toolchains_render(&r->o, NULL, &none, &r->ntoolchains, e);
+		strbuf_release(&none);
+		return rc;
+	}
+	return generate(r, e);
 }
 
 static void
@@ -497,6 +508,8 @@ report(const struct run *r)
 	printf("%s %zu kernel%s, %zu release%s, %zu package%s", r->o.check_only ?
 	       "checked" : "rendered", r->n, r->n == 1 ? "" : "s", releases,
 	       releases == 1 ? "" : "s", packages, packages == 1 ? "" : "s");
+	if (r->ntoolchains)
+		printf(", %zu toolchain%s", r->ntoolchains, r->ntoolchains == 1 ? "" : "s");
 	if (!r->o.check_only)
 		printf(" into %s%s; %zu file%s written, %zu kernel%s unchanged",
 		       r->o.out_dir, r->key ? " (signed)" : "", r->written,

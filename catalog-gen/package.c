@@ -26,7 +26,7 @@
 #define PACKAGE_LEVEL 3
 
 /* Add the tree at src as name/..., in sorted order, refusing links. */
-static int
+int
 add_tree(struct tar_writer *w, const char *src, const char *name,
 	 struct dv_err *e)
 {

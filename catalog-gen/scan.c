@@ -428,7 +428,9 @@ list_kernels(const struct gen_opts *o, char ***names, size_t *n, struct dv_err *
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		char *sub = fs_join(o->kernels_dir, all[i]);
-		bool dir = all[i][0] != '.' && fs_is_dir(sub);
+		/* toolchains/ holds toolchains (toolchain.c), not a kernel */
+		bool dir = all[i][0] != '.' && strcmp(all[i], "toolchains") &&
+			   fs_is_dir(sub);
 		if (dir && !name_valid(all[i])) {
 			dv_errf(e, "'%s': a kernel directory must be named with "
 				"lowercase letters, digits and '-'", sub);

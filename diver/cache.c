@@ -54,33 +54,30 @@ copy_hashed(const char *src, int out, char hex[SHA256_HEX], uint64_t *size,
 
 /* From an http(s) source: streamed, hashed, resumable. */
 static int
-download_package(const struct resolved *res, const char *dest, struct dv_err *e)
+download_package(const struct source *src, const struct file_ref *pkg,
+		 const char *label, const char *dest, struct dv_err *e)
 {
-	const struct file_ref *pkg = &res->var->package;
-	char *url = source_path(res->src, pkg->path);
-	char *label = xasprintf("%s:%s@%s", res->rel->name, res->var->name,
-				res->rel->version);
+	char *url = source_path(src, pkg->path);
 	struct fetch_opts o = { label, pkg->sha256, pkg->size, pkg->size, true };
 	int rc = fetch_to_file(url, dest, &o, e);
 
 	if (rc < 0)
-		dv_err_prefix(e, "source '%s'", res->src->name);
-	free(label);
+		dv_err_prefix(e, "source '%s'", src->name);
 	free(url);
 	return rc;
 }
 
 static int
-fetch_package(const struct resolved *res, const char *dest, struct dv_err *e)
+fetch_package(const struct source *source, const struct file_ref *pkg,
+	      const char *label, const char *dest, struct dv_err *e)
 {
-	const struct file_ref *pkg = &res->var->package;
 	char *src, *tmp, hex[SHA256_HEX];
 	uint64_t size = 0;
 	int fd, rc = -1;
 
-	if (!strcmp(res->src->kind, "http"))
-		return download_package(res, dest, e);
-	src = source_path(res->src, pkg->path);
+	if (!strcmp(source->kind, "http"))
+		return download_package(source, pkg, label, dest, e);
+	src = source_path(source, pkg->path);
 	if ((fd = fs_temp_open(dest, &tmp, e)) < 0)
 		goto out;
 	if (copy_hashed(src, fd, hex, &size, e) < 0) {
@@ -90,7 +87,7 @@ fetch_package(const struct resolved *res, const char *dest, struct dv_err *e)
 	if (size != pkg->size || strcmp(hex, pkg->sha256)) {
 		dv_errf(e, "package '%s' from source '%s' does not match the signed "
 			"catalog (sha256 %s, expected %s): refusing it", src,
-			res->src->name, hex, pkg->sha256);
+			source->name, hex, pkg->sha256);
 		fs_temp_abort(fd, tmp);
 		goto out;
 	}
@@ -137,38 +134,86 @@ cache_mkdir(const struct home *h, const char *dir, struct dv_err *e)
 	return 0;
 }
 
-int
-cache_unpacked(const struct home *h, const struct resolved *res, char **dir,
-	       struct dv_err *e)
+/*
+ * pkg of src in the cache (fetched and checked under the package's lock
+ * when missing) and unpacked into out (once; out is renamed into place).
+ */
+static int
+cached_and_unpacked(const struct home *h, const struct source *src,
+		    const struct file_ref *pkg, const char *label, const char *out,
+		    struct dv_err *e)
 {
-	const char *sha = res->var->package.sha256;
 	char *pkgdir = fs_join(h->cache, "pkg");
-	char *pkg = xasprintf("%s/%s.tar.zst", pkgdir, sha);
-	char *lockpath = xasprintf("%s/%s.lock", pkgdir, sha);
-	char *unpacked = fs_join(h->data, "unpacked");
-	char *out = fs_join(unpacked, sha);
-	char *name = xasprintf("package '%s'", res->var->package.path);
+	char *path = xasprintf("%s/%s.tar.zst", pkgdir, pkg->sha256);
+	char *lockpath = xasprintf("%s/%s.lock", pkgdir, pkg->sha256);
+	char *parent = xstrdup(out), *name = xasprintf("package '%s'", pkg->path);
 	int lock = -1, rc = -1;
 
-	if (cache_mkdir(h, pkgdir, e) < 0 || fs_mkdir_p(unpacked, 0755, e) < 0)
+	*strrchr(parent, '/') = '\0';
+	if (cache_mkdir(h, pkgdir, e) < 0 || fs_mkdir_p(parent, 0755, e) < 0)
 		goto out;
 	lock = lock_acquire(lockpath, true, true, "the package cache", e);
 	if (lock < 0)
 		goto out;
-	if (!fs_is_file(pkg) && fetch_package(res, pkg, e) < 0)
+	if (!fs_is_file(path) && fetch_package(src, pkg, label, path, e) < 0)
 		goto out;
-	if (!fs_is_dir(out) && unpack(pkg, out, name, e) < 0)
+	if (!fs_is_dir(out) && unpack(path, out, name, e) < 0)
 		goto out;
-	*dir = out;
-	out = NULL;
 	rc = 0;
 out:
 	lock_release(lock);
 	free(pkgdir);
-	free(unpacked);
-	free(pkg);
+	free(path);
 	free(lockpath);
-	free(out);
+	free(parent);
 	free(name);
+	return rc;
+}
+
+int
+cache_unpacked(const struct home *h, const struct resolved *res, char **dir,
+	       struct dv_err *e)
+{
+	char *out = xasprintf("%s/unpacked/%s", h->data, res->var->package.sha256);
+	char *label = xasprintf("%s:%s@%s", res->rel->name, res->var->name,
+				res->rel->version);
+	int rc = cached_and_unpacked(h, res->src, &res->var->package, label, out, e);
+
+	free(label);
+	if (rc < 0) {
+		free(out);
+		return -1;
+	}
+	*dir = out;
+	return 0;
+}
+
+int
+toolchain_install(const struct home *h, struct source *src, const struct kernel *k,
+		  char **dir, struct dv_err *e)
+{
+	const jv *entry;
+	struct file_ref pkg;
+	char *out, *label;
+	int rc;
+
+	*dir = NULL;
+	if (!k->toolchain_name || source_open(h, src, e) < 0)
+		return k->toolchain_name ? -1 : 0;
+	if (catalog_toolchain(&src->cat, k->toolchain_name, k->toolchain_version,
+			      &entry, &pkg, e) < 0)
+		return -1;
+	if (!entry)
+		return 0;       /* not in this source: the host's compiler */
+	out = xasprintf("%s/toolchains/%s-%s", h->data, k->toolchain_name,
+			k->toolchain_version);
+	label = xasprintf("%s %s", k->toolchain_name, k->toolchain_version);
+	rc = fs_is_dir(out) ? 0 : cached_and_unpacked(h, src, &pkg, label, out, e);
+	free(label);
+	free(pkg.path);
+	if (rc < 0)
+		free(out);
+	else
+		*dir = out;
 	return rc;
 }

@@ -103,17 +103,29 @@ load_app(const char *dir, struct app *a, struct dv_err *e)
 	return rc;
 }
 
-/* The toolchain's compiler when one is installed, else NULL (host gcc). */
+/*
+ * The compiler of the kernel's toolchain when diver installed it (its
+ * toolchain.json names it), else NULL: the host's gcc.
+ */
 static char *
 toolchain_cc(const struct home *h, const struct kernel *k)
 {
-	char *cc;
+	char *cc, *dir, *json;
+	const char *rel;
+	jv *tj;
 
 	if (!k->toolchain_name)
 		return NULL;
-	cc = xasprintf("%s/toolchains/%s-%s/bin/gcc", h->data, k->toolchain_name,
-		       k->toolchain_version);
-	if (access(cc, X_OK) == 0)
+	dir = xasprintf("%s/toolchains/%s-%s", h->data, k->toolchain_name,
+			k->toolchain_version);
+	json = fs_join(dir, "toolchain.json");
+	tj = fs_is_file(json) ? jv_load_file(json, 65536, NULL) : NULL;
+	rel = jv_str(jv_get(tj, "cc"));
+	cc = rel && fs_check_relative(rel, "cc", NULL) == 0 ? fs_join(dir, rel) : NULL;
+	jv_free(tj);
+	free(json);
+	free(dir);
+	if (cc && access(cc, X_OK) == 0)
 		return cc;
 	free(cc);
 	return NULL;

@@ -169,7 +169,7 @@ run(const char *dir, const char *refstr, bool force)
 	struct dv_err e = { "" };
 	struct resolved res;
 	struct sources s = { 0 };
-	char *unpacked = NULL;
+	char *unpacked = NULL, *toolchain = NULL;
 	struct home h;
 	struct ref r;
 	int rc = 1;
@@ -182,16 +182,21 @@ run(const char *dir, const char *refstr, bool force)
 		return fail(e.msg);
 	if (sources_load(&h, &s, &e) < 0 || sources_resolve(&h, &s, &r, &res, &e) < 0 ||
 	    cache_unpacked(&h, &res, &unpacked, &e) < 0 ||
+	    toolchain_install(&h, res.src, res.rel, &toolchain, &e) < 0 ||
 	    init_app(dir, &res, unpacked, &e) < 0) {
 		fail(e.msg);
 		goto out;
 	}
+	if (toolchain)
+		printf("toolchain %s %s in %s\n", res.rel->toolchain_name,
+		       res.rel->toolchain_version, toolchain);
 	printf("created app '%s' for %s:%s@%s (kit in %s/.%s)\n"
 	       "next: diver build %s && diver dive %s\n", dir, res.rel->name,
 	       res.var->name, res.rel->version, dir, res.rel->name, dir, dir);
 	rc = 0;
 out:
 	free(unpacked);
+	free(toolchain);
 	sources_release(&s);
 	home_release(&h);
 	return rc;

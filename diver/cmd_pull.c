@@ -50,6 +50,12 @@ pull_one(const struct home *h, struct sources *s, const char *refstr, bool quiet
 	if (cache_unpacked(h, &res, &dir, &e) < 0)
 		return fail(e.msg);
 	free(dir);
+	if (toolchain_install(h, res.src, res.rel, &dir, &e) < 0)
+		return fail(e.msg);
+	if (dir && !quiet)
+		printf("have toolchain %s %s\n", res.rel->toolchain_name,
+		       res.rel->toolchain_version);
+	free(dir);
 	format_size(res.var->package.size, size);
 	if (!quiet)
 		printf("%s %s:%s@%s from '%s' (%s, sha256 %.12s)\n",

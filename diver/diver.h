@@ -99,6 +99,14 @@ int sources_resolve(const struct home *h, struct sources *s, const struct ref *r
 int cache_unpacked(const struct home *h, const struct resolved *res,
 		   char **dir, struct dv_err *e);
 
+/*
+ * The toolchain kernel k names, when src's catalog has it: cached, checked
+ * and unpacked into data/toolchains/NAME-VERSION (*dir; NULL when the
+ * source has no such toolchain and apps build with the host's compiler).
+ */
+int toolchain_install(const struct home *h, struct source *src,
+		      const struct kernel *k, char **dir, struct dv_err *e);
+
 /* --- net.c: built nets, data/nets/<id>/{image,net.json} --- */
 
 struct net {

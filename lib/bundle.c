@@ -802,6 +802,33 @@ carry_file(const char *src, const char *dst, struct dv_err *e)
 	return fs_copy_file(src, dst, e);
 }
 
+/* One package the catalog names: in staging, or carried from the mirror. */
+static int
+complete_one(const char *staging, const char *mirror, const char *path,
+	     const struct bundle_manifest *m, const struct file_ref *pkg,
+	     struct dv_err *e)
+{
+	char *have = fs_join(staging, pkg->path), *old = fs_join(mirror, pkg->path);
+	struct stat st;
+	int rc = 0;
+
+	if (fs_is_file(have))
+		;
+	else if (stat(old, &st) == 0 && S_ISREG(st.st_mode) &&
+		 (uint64_t)st.st_size == pkg->size)
+		rc = carry_file(old, have, e);
+	else if (m->base_serial)
+		rc = dv_errf(e, "bundle '%s' is a delta on the bundle with serial "
+			     "%lld, and mirror '%s' lacks '%s' from it: import that "
+			     "bundle first", path, m->base_serial, mirror, pkg->path);
+	else
+		rc = dv_errf(e, "bundle '%s': its catalog names '%s', which it does "
+			     "not carry", path, pkg->path);
+	free(have);
+	free(old);
+	return rc;
+}
+
 /*
  * Every package the imported catalog names must be in staging: a delta
  * (or an assembled split delta) takes what it lacks from the mirror.
@@ -821,32 +848,24 @@ complete_from_mirror(const char *staging, const char *mirror, const char *path,
 	for (size_t i = 0; i < cat.nkernels && rc == 0; i++)
 		for (size_t j = 0; j < cat.kernels[i].nreleases && rc == 0; j++) {
 			const struct kernel *k = &cat.kernels[i].releases[j];
-			for (size_t v = 0; v < k->nvariants && rc == 0; v++) {
-				const struct file_ref *pkg = &k->variants[v].package;
-				char *have = fs_join(staging, pkg->path);
-				char *old = fs_join(mirror, pkg->path);
-				struct stat st;
-				if (fs_is_file(have))
-					;
-				else if (stat(old, &st) == 0 && S_ISREG(st.st_mode) &&
-					 (uint64_t)st.st_size == pkg->size)
-					rc = carry_file(old, have, e);
-				else if (m->base_serial)
-					rc = dv_errf(e, "bundle '%s' is a delta on the bundle "
-						     "with serial %lld, and mirror '%s' lacks "
-						     "'%s' from it: import that bundle first",
-						     path, m->base_serial, mirror, pkg->path);
-				else
-					rc = dv_errf(e, "bundle '%s': its catalog names '%s', "
-						     "which it does not carry", path, pkg->path);
-				free(have);
-				free(old);
-			}
+			for (size_t v = 0; v < k->nvariants && rc == 0; v++)
+				rc = complete_one(staging, mirror, path, m,
+						  &k->variants[v].package, e);
 		}
+	for (size_t i = 0; i < jv_len(cat.toolchains) && rc == 0; i++) {
+		const jv *t = jv_at(cat.toolchains, i), *entry;
+		struct file_ref pkg;
+		rc = catalog_toolchain(&cat, jv_str(jv_get(t, "name")),
+				       jv_str(jv_get(t, "version")), &entry, &pkg, e);
+		if (rc == 0 && entry)
+			rc = complete_one(staging, mirror, path, m, &pkg, e);
+		free(pkg.path);
+	}
 	catalog_release(&cat);
 	free(catpath);
 	return rc;
 }
+
 
 int
 bundle_import(const char *path, const struct bundle_read_opts *o,

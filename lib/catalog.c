@@ -336,3 +336,33 @@ catalog_check_expiry(const struct catalog *c, time_t now, const char *where,
 			       "for a fresh one", where, c->expires);
 	return 0;
 }
+
+int
+catalog_toolchain(const struct catalog *c, const char *name, const char *version,
+		  const jv **entry, struct file_ref *pkg, struct dv_err *e)
+{
+	*entry = NULL;
+	memset(pkg, 0, sizeof *pkg);
+	for (size_t i = 0; name && i < jv_len(c->toolchains); i++) {
+		const jv *t = jv_at(c->toolchains, i), *p = jv_get(t, "package");
+		const char *path = jv_str(jv_get(p, "path"));
+		const char *sha = jv_str(jv_get(p, "sha256"));
+		const jv *size = jv_get(p, "size");
+		if (!jv_str(jv_get(t, "name")) || strcmp(jv_str(jv_get(t, "name")), name) ||
+		    !jv_str(jv_get(t, "version")) ||
+		    strcmp(jv_str(jv_get(t, "version")), version))
+			continue;
+		if (!path || !sha || !sha256_hex_valid(sha) || !jv_is_int(size) ||
+		    jv_int(size) < 0 || !jv_str(jv_get(t, "cc")) ||
+		    fs_check_relative(path, "toolchain package", e) < 0 ||
+		    fs_check_relative(jv_str(jv_get(t, "cc")), "toolchain cc", e) < 0)
+			return dv_errf(e, "catalog: toolchain %s %s: expected \"cc\" and a "
+				       "package with path, sha256 and size", name, version);
+		*entry = t;
+		pkg->path = xstrdup(path);
+		pkg->size = (uint64_t)jv_int(size);
+		memcpy(pkg->sha256, sha, SHA256_HEX);
+		return 0;
+	}
+	return 0;
+}

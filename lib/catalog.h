@@ -73,6 +73,15 @@ int catalog_check_signature(const struct catalog *c, const char *data,
 			    struct pubkey *const *keys, size_t nkeys,
 			    const char *where, struct dv_err *e);
 
+/*
+ * The toolchain NAME@VERSION of the catalog's "toolchains" (docs/formats.md),
+ * or NULL; *pkg receives its package (path checked; the caller frees
+ * pkg->path).  An entry that is present but malformed is an error (-1).
+ */
+int catalog_toolchain(const struct catalog *c, const char *name,
+		      const char *version, const jv **entry,
+		      struct file_ref *pkg, struct dv_err *e);
+
 /* 0 when now is before expires. */
 int catalog_check_expiry(const struct catalog *c, time_t now, const char *where,
 			 struct dv_err *e);
