@@ -136,10 +136,13 @@ int cmd_update(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_dive(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 
 #endif

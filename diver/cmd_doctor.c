@@ -1,0 +1,419 @@
+/*
+ * diver doctor [-d vm|splitvm|hw] [--json]
+ *
+ * What this host has and lacks for each mode, each missing piece with
+ * the way to get it.  The checks are one table; a mode is usable when
+ * none of its required checks fails.  DIVER_SYSFS_ROOT moves /sys and
+ * /proc (tests give a simulated host that way).
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diver.h"
+#include "fs.h"
+#include "strbuf.h"
+
+enum { OPT_JSON = 256, OPT_LIST_OPTIONS };
+
+static const struct cli_opt options[] = {
+	{ 'd', "mode", "MODE", "check only what MODE needs: vm, splitvm or hw" },
+	{ OPT_JSON, "json", NULL, "print JSON for scripts" },
+	{ 'h', "help", NULL, "show this help" },
+	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct cli_cmd command = {
+	"diver doctor [-d MODE] [--json]",
+	"Check what this host has for each dive mode (vm, splitvm, hw) and say\n"
+	"how to get what is missing.  Exits 1 when a mode asked for (or, without\n"
+	"-d, vm) cannot run here.",
+	options,
+};
+
+enum state { OK, NOTE, MISSING };
+static const char *const state_word[] = { "ok", "note", "missing" };
+
+struct result {
+	enum state state;
+	char detail[256];
+	const char *fix;
+};
+
+struct check {
+	const char *modes;      /* the modes it matters for, space-separated */
+	const char *name;
+	bool required;          /* MISSING makes those modes unusable */
+	void (*run)(const struct home *h, struct result *r);
+};
+
+static char *
+host_path(const char *path)
+{
+	const char *root = getenv("DIVER_SYSFS_ROOT");
+
+	return root && *root ? xasprintf("%s%s", root, path) : xstrdup(path);
+}
+
+static bool
+host_exists(const char *path)
+{
+	char *p = host_path(path);
+	bool yes = fs_exists(p);
+
+	free(p);
+	return yes;
+}
+
+/* Full path of prog in PATH, or NULL. */
+static char *
+which(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
+
+	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *p = fs_join(*d ? d : ".", prog);
+		if (access(p, X_OK) == 0) {
+			free(copy);
+			return p;
+		}
+		free(p);
+	}
+	free(copy);
+	return NULL;
+}
+
+/* The first line prog prints for arg (e.g. --version), or "". */
+static void
+first_line(const char *prog, const char *arg, char *out, size_t len)
+{
+	int pipefd[2];
+	pid_t pid;
+	ssize_t n;
+
+	out[0] = '\0';
+	if (pipe(pipefd) < 0)
+		return;
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(pipefd[1], 1);
+		dup2(null, 0);
+		dup2(null, 2);
+		execl(prog, prog, arg, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	n = pid > 0 ? read(pipefd[0], out, len - 1) : -1;
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	close(pipefd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void
+check_qemu(const struct home *h, struct result *r)
+{
+	char *q = which("qemu-system-x86_64");
+
+	(void)h;
+	if (!q) {
+		r->state = MISSING;
+		snprintf(r->detail, sizeof r->detail, "qemu-system-x86_64 is not in PATH");
+		r->fix = "apt-get install qemu-system-x86 (or module load qemu)";
+		return;
+	}
+	first_line(q, "--version", r->detail, sizeof r->detail);
+	if (!r->detail[0])
+		snprintf(r->detail, sizeof r->detail, "%s does not run", q);
+	r->state = r->detail[0] && strstr(r->detail, "version") ? OK : MISSING;
+	r->fix = r->state == OK ? NULL : "reinstall qemu-system-x86";
+	free(q);
+}
+
+static bool
+cpu_flag(const char *flag)
+{
+	char *p = host_path("/proc/cpuinfo");
+	struct strbuf sb = STRBUF_INIT;
+	bool yes = false;
+
+	if (fs_read_file(p, 16 << 20, &sb, NULL) == 0) {
+		for (char *s = sb.buf; (s = strstr(s, flag)); s++)
+			if (isspace((unsigned char)s[-1]) &&
+			    (isspace((unsigned char)s[strlen(flag)]) || !s[strlen(flag)])) {
+				yes = true;
+				break;
+			}
+	}
+	strbuf_release(&sb);
+	free(p);
+	return yes;
+}
+
+static void
+check_kvm(const struct home *h, struct result *r)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	bool hw = cpu_flag("vmx") || cpu_flag("svm");
+	bool mod = host_exists("/sys/module/kvm_intel") || host_exists("/sys/module/kvm_amd");
+
+	(void)h;
+	if (fd >= 0)
+		close(fd);
+	if (fd >= 0 && hw && mod) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "/dev/kvm with hardware "
+			 "virtualization (%s)", cpu_flag("vmx") ? "vmx" : "svm");
+	} else if (fd >= 0) {
+		r->state = NOTE;
+		snprintf(r->detail, sizeof r->detail, "/dev/kvm opens, but the CPU "
+			 "shows no vmx/svm: a paravirtual KVM, slower than TCG here");
+		r->fix = "nothing: --accel auto uses TCG on this host";
+	} else {
+		r->state = NOTE;
+		snprintf(r->detail, sizeof r->detail, "no usable /dev/kvm: nets run "
+			 "under TCG, slower");
+		r->fix = hw ? "modprobe kvm_intel (or kvm_amd) and join group kvm"
+			    : "run on a host with hardware virtualization";
+	}
+}
+
+static void
+check_libvirt(const struct home *h, struct result *r)
+{
+	static const char *const socks[] = { "/run/libvirt/virtqemud-sock",
+					     "/run/libvirt/libvirt-sock", NULL };
+	(void)h;
+	for (const char *const *s = socks; *s; s++)
+		if (fs_exists(*s)) {
+			r->state = OK;
+			snprintf(r->detail, sizeof r->detail, "daemon socket %s", *s);
+			return;
+		}
+	r->state = NOTE;
+	snprintf(r->detail, sizeof r->detail, "no libvirt daemon socket: "
+		 "--via libvirt is not available");
+	r->fix = "apt-get install libvirt-daemon-system (only for --via libvirt)";
+}
+
+static void
+check_build(const struct home *h, struct result *r)
+{
+	char *make = which("make"), *gcc = which("gcc");
+	char *tc = fs_join(h->data, "toolchains"), **names = NULL;
+	size_t n = 0;
+
+	if (fs_is_dir(tc))
+		fs_list_dir(tc, &names, &n, NULL);
+	if (!make) {
+		r->state = MISSING;
+		snprintf(r->detail, sizeof r->detail, "make is not in PATH");
+		r->fix = "apt-get install make";
+	} else if (n) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "make; %zu toolchain%s installed "
+			 "(%s%s)", n, n == 1 ? "" : "s", names[0], n > 1 ? ", ..." : "");
+	} else if (gcc) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "make and the host's gcc (no "
+			 "kernel toolchain installed yet; diver init installs one "
+			 "when the source has it)");
+	} else {
+		r->state = MISSING;
+		snprintf(r->detail, sizeof r->detail, "no gcc and no toolchain installed");
+		r->fix = "apt-get install gcc gcc-multilib, or use a source that "
+			 "carries the kernel's toolchain";
+	}
+	fs_names_free(names);
+	free(tc);
+	free(make);
+	free(gcc);
+}
+
+static void
+check_cores(const struct home *h, struct result *r)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	(void)h;
+	r->state = n >= 2 ? OK : NOTE;
+	snprintf(r->detail, sizeof r->detail, "%ld online cores%s", n,
+		 n >= 2 ? ": the delegate and the kernel can have their own" :
+		 ": the delegate shares the kernel's core");
+	r->fix = n >= 2 ? NULL : "use a host with 2 or more cores";
+}
+
+static void
+check_cokernel(const struct home *h, struct result *r)
+{
+	static const struct { const char *module, *tool, *name; } systems[] = {
+		{ "/sys/module/ihk", "ihkconfig", "IHK/McKernel" },
+		{ "/sys/module/pisces", "pisces", "Pisces" },
+		{ "/sys/module/jailhouse", "jailhouse", "Jailhouse" },
+		{ "/sys/module/v3vee", "v3_ctrl", "Palacios" },
+	};
+	struct strbuf have = STRBUF_INIT;
+
+	(void)h;
+	for (size_t i = 0; i < sizeof systems / sizeof systems[0]; i++) {
+		char *tool = which(systems[i].tool);
+		if (host_exists(systems[i].module) && tool)
+			strbuf_addf(&have, "%s%s", have.len ? ", " : "", systems[i].name);
+		free(tool);
+	}
+	if (have.len) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "co-kernel systems: %s", have.buf);
+	} else {
+		r->state = MISSING;
+		snprintf(r->detail, sizeof r->detail, "no co-kernel module loaded "
+			 "(ihk, pisces, jailhouse, v3vee) with its tools in PATH");
+		r->fix = "install and load IHK/McKernel, Pisces or Jailhouse "
+			 "(docs/kernel-interface.md)";
+	}
+	strbuf_release(&have);
+}
+
+static void
+check_offline(const struct home *h, struct result *r)
+{
+	int n = 0;
+
+	(void)h;
+	for (int cpu = 1; cpu < 4096; cpu++) {
+		char *p = xasprintf("/sys/devices/system/cpu/cpu%d/online", cpu);
+		char *hp = host_path(p);
+		bool writable = access(hp, W_OK) == 0;
+		bool exists = fs_exists(hp);
+		free(p);
+		free(hp);
+		if (!exists) {
+			if (cpu > 64)
+				break;
+			continue;
+		}
+		n += writable;
+	}
+	r->state = n ? OK : MISSING;
+	snprintf(r->detail, sizeof r->detail, "%d core%s can be taken offline for "
+		 "a co-kernel", n, n == 1 ? "" : "s");
+	r->fix = n ? NULL : "run as root on a host with CPU hotplug "
+			    "(/sys/devices/system/cpu/cpuN/online)";
+}
+
+static const struct check checks[] = {
+	{ "vm splitvm", "qemu", true, check_qemu },
+	{ "vm splitvm", "kvm", false, check_kvm },
+	{ "vm", "libvirt", false, check_libvirt },
+	{ "vm splitvm hw", "build", true, check_build },
+	{ "splitvm", "cores", false, check_cores },
+	{ "hw", "co-kernel", true, check_cokernel },
+	{ "hw", "cores offline", true, check_offline },
+};
+
+#define NCHECKS (sizeof checks / sizeof checks[0])
+
+static bool
+for_mode(const struct check *c, const char *mode)
+{
+	size_t n = strlen(mode);
+
+	for (const char *p = c->modes; (p = strstr(p, mode)); p += n)
+		if ((p == c->modes || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+	return false;
+}
+
+int
+cmd_doctor(int argc, char **argv)
+{
+	static const char *const modes[] = { "vm", "splitvm", "hw", NULL };
+	struct result res[NCHECKS];
+	struct dv_err e = { "" };
+	const char *only = NULL;
+	bool json = false, usable[3] = { true, true, true };
+	struct home h;
+	char *arg;
+	int c, rc = 0;
+
+	while ((c = cli_next(&command, argc, argv, &arg)) != -1) {
+		switch (c) {
+		case 'd': only = arg; break;
+		case OPT_JSON: json = true; break;
+		case 'h': cli_help(stdout, &command); return 0;
+		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); return 0;
+		default: return cli_usage_error("diver doctor", "bad option");
+		}
+	}
+	if (only && strcmp(only, "vm") && strcmp(only, "splitvm") && strcmp(only, "hw"))
+		return cli_usage_error("diver doctor", "-d '%s': expected vm, splitvm "
+				       "or hw", only);
+	if (home_init(&h, &e) < 0)
+		return fail(e.msg);
+	memset(res, 0, sizeof res);
+	for (size_t i = 0; i < NCHECKS; i++) {
+		if (only && !for_mode(&checks[i], only))
+			continue;
+		checks[i].run(&h, &res[i]);
+		for (int m = 0; modes[m]; m++)
+			if (checks[i].required && res[i].state == MISSING &&
+			    for_mode(&checks[i], modes[m]))
+				usable[m] = false;
+	}
+	if (json) {
+		jv *o = jv_object(), *arr = jv_array(), *ms = jv_object();
+		char *s;
+		for (size_t i = 0; i < NCHECKS; i++) {
+			jv *r;
+			if (only && !for_mode(&checks[i], only))
+				continue;
+			r = jv_object();
+			jv_set(r, "check", jv_string(checks[i].name));
+			jv_set(r, "modes", jv_string(checks[i].modes));
+			jv_set(r, "status", jv_string(state_word[res[i].state]));
+			jv_set(r, "detail", jv_string(res[i].detail));
+			if (res[i].fix)
+				jv_set(r, "fix", jv_string(res[i].fix));
+			jv_push(arr, r);
+		}
+		for (int m = 0; modes[m]; m++)
+			if (!only || !strcmp(only, modes[m]))
+				jv_set(ms, modes[m], jv_boolean(usable[m]));
+		jv_set(o, "checks", arr);
+		jv_set(o, "usable", ms);
+		s = jv_dump(o, JV_PRETTY);
+		fputs(s, stdout);
+		free(s);
+		jv_free(o);
+	} else {
+		printf("%-14s %-8s %-15s %s\n", "CHECK", "STATUS", "MODES", "DETAIL");
+		for (size_t i = 0; i < NCHECKS; i++) {
+			if (only && !for_mode(&checks[i], only))
+				continue;
+			printf("%-14s %-8s %-15s %s\n", checks[i].name,
+			       state_word[res[i].state], checks[i].modes, res[i].detail);
+			if (res[i].fix)
+				printf("%-14s %-8s %-15s fix: %s\n", "", "", "", res[i].fix);
+		}
+		printf("\n");
+		for (int m = 0; modes[m]; m++)
+			if (!only || !strcmp(only, modes[m]))
+				printf("%-8s %s\n", modes[m], usable[m] ? "can run here" :
+				       "cannot run here: see the missing checks above");
+	}
+	for (int m = 0; modes[m]; m++)
+		if ((only ? !strcmp(only, modes[m]) : m == 0) && !usable[m])
+			rc = 1;
+	home_release(&h);
+	return rc;
+}

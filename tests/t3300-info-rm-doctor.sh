@@ -1,0 +1,63 @@
+#!/bin/bash
+# diver info, diver rm and diver doctor (on this host, and on a simulated
+# co-kernel host: a fake sysfs root and fake tools).
+. "$(dirname "$0")/lib.sh"
+require_cmd qemu-system-x86_64
+
+make_catalog site key
+
+test_expect_success 'info shows a release, its variants and how to start' '
+	use_home info && diver trust add key.pub >/dev/null && diver source add main site >/dev/null &&
+	diver info pebble >out && cat out &&
+	grep "^pebble 0.1.0 — " out && grep -E "^build +link \(the app is linked into the kernel\)" out &&
+	grep -E "^  default +multiboot1 +package [0-9.]+ KiB" out && grep -E "^  debug " out &&
+	grep "^start an app: diver init app pebble:default@0.1.0" out &&
+	diver info --json pebble:debug >j &&
+	python3 -c "import json; d=json.load(open(\"j\")); assert d[\"variant\"]==\"debug\" and d[\"source\"]==\"main\" \
+		and d[\"releases\"]==[\"0.1.0\"] and d[\"variants\"][\"debug\"][\"cached\"] is False"
+'
+
+test_expect_success 'info names what exists when a reference does not' '
+	use_home info &&
+	expect_error "no variant .gpu.*; variants are default, debug" diver info pebble:gpu &&
+	expect_error "releases of pebble are 0.1.0" diver info pebble@9.9.9 &&
+	expect_error "no source has a kernel named .nope." diver info nope &&
+	expect_status 2 diver info
+'
+
+test_expect_success 'rm forgets a net by id prefix and leaves the app alone' '
+	use_home info && diver init app pebble >/dev/null && diver build -q app >/dev/null 2>&1 &&
+	id=$(diver list nets --json | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
+	diver rm "${id%????}" >out && grep "^removed net $id (app app on pebble@0.1.0)" out &&
+	! diver list nets | grep -q "$id" && test -f app/main.c && test -f app/build/net.json &&
+	expect_error "no net" diver rm "$id"
+'
+
+test_expect_success 'doctor reports this host and exits 0 when vm can run' '
+	use_home doc && diver doctor >out && cat out &&
+	grep -E "^qemu +ok +vm splitvm +QEMU emulator version" out &&
+	grep -E "^vm +can run here" out &&
+	diver doctor --json -d vm >j &&
+	python3 -c "import json; d=json.load(open(\"j\")); assert d[\"usable\"]=={\"vm\": True}"
+'
+
+test_expect_success 'doctor says how to get what is missing, and exits 1' '
+	use_home doc && mkdir -p nobin && ln -sf "$(command -v make)" nobin/make &&
+	PATH="$TMP/nobin" expect_status 1 "$(command -v diver)" doctor -d vm &&
+	grep -E "^qemu +missing .*not in PATH" "$TMP/stdout" &&
+	grep "fix: apt-get install qemu-system-x86" "$TMP/stdout"
+'
+
+test_expect_success 'doctor -d hw on a simulated co-kernel host (fake sysfs and tools)' '
+	use_home doc && fake="$TMP/fakehost" && mkdir -p "$fake/sys/module/ihk" fakebin &&
+	for c in 1 2 3; do mkdir -p "$fake/sys/devices/system/cpu/cpu$c" &&
+		echo 1 >"$fake/sys/devices/system/cpu/cpu$c/online"; done &&
+	printf "#!/bin/sh\necho \"\$0 \$*\" >>%s/calls\n" "$TMP" >fakebin/ihkconfig && chmod +x fakebin/ihkconfig &&
+	expect_status 1 env DIVER_SYSFS_ROOT="$TMP/empty" diver doctor -d hw &&
+	grep -E "^co-kernel +missing" "$TMP/stdout" &&
+	DIVER_SYSFS_ROOT="$fake" PATH="$TMP/fakebin:$PATH" diver doctor -d hw >out && cat out &&
+	grep -E "^co-kernel +ok .*IHK/McKernel" out && grep -E "^cores offline +ok .*3 cores" out &&
+	grep -E "^hw +can run here" out && test ! -e calls
+'
+
+test_done
