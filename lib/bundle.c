@@ -906,6 +906,8 @@ bundle_import(const char *path, const struct bundle_read_opts *o,
 		free(top);
 	}
 out:
+	if (rc < 0)
+		bundle_manifest_release(m);
 	if (staging)
 		fs_rm_rf(staging, NULL);
 	jv_free(im.state);
