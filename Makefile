@@ -107,6 +107,8 @@ install: all
 	cp -R site-templates $(DESTDIR)$(DATADIR)/
 	for m in docs/man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in docs/man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	for t in $(TOOLS); do install -m 0644 scripts/completion.bash $(DESTDIR)$(BASHCOMPDIR)/$$t; done
 
 # For sites with Environment Modules or Lmod: `module load diver`.
 install-modulefile:
@@ -114,7 +116,9 @@ install-modulefile:
 	scripts/modulefile $(PREFIX) $(VERSION) >$(DESTDIR)$(MODULEFILEDIR)/diver/$(VERSION)
 
 uninstall:
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(DESTDIR)$(MANDIR)/man1/diver.1 $(DESTDIR)$(MANDIR)/man1/bundler.1 \
+		$(DESTDIR)$(MANDIR)/man1/catalog-gen.1 $(DESTDIR)$(MANDIR)/man5/diver-formats.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
