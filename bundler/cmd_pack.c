@@ -26,13 +26,15 @@
 #include "timefmt.h"
 
 enum { OPT_ALL = 256, OPT_FROM, OPT_CATALOG_KEY, OPT_VALID_DAYS, OPT_SERIAL,
-       OPT_LEVEL, OPT_SINCE, OPT_SPLIT, OPT_LIST_OPTIONS };
+       OPT_LEVEL, OPT_SINCE, OPT_SPLIT, OPT_SITE, OPT_LIST_OPTIONS };
 
 static const struct cli_opt options[] = {
 	{ 'k', "key", "KEY", "sign the bundle with this private key" },
 	{ 'o', "output", "FILE", "write the bundle to FILE (.dvb)" },
 	{ OPT_FROM, "from", "SITE|URL", "the catalog to pack from: a directory or http(s) URL (default: site)" },
 	{ OPT_ALL, "all", NULL, "pack every release of every kernel" },
+	{ OPT_SITE, "site", NULL,
+	  "with --all from a directory: also the HTML site, so the mirror can be browsed" },
 	{ OPT_CATALOG_KEY, "catalog-key", "PUB",
 	  "verify the source catalog with PUB (default: KEY's public half)" },
 	{ OPT_VALID_DAYS, "valid-days", "N", "the bundle expires after N days (default 365)" },
@@ -59,6 +61,7 @@ static const struct cli_cmd command = {
 struct pack {
 	const char *key_path, *out, *from, *catalog_key, *since;
 	unsigned long long split;
+	bool site;
 	char **refs;
 	size_t nrefs;
 	bool all;
@@ -119,6 +122,7 @@ parse_args(int argc, char **argv, struct pack *p)
 		case 'o': p->out = arg; break;
 		case OPT_FROM: p->from = arg; break;
 		case OPT_ALL: p->all = true; break;
+		case OPT_SITE: p->site = true; break;
 		case OPT_CATALOG_KEY: p->catalog_key = arg; break;
 		case OPT_VALID_DAYS:
 			if (number("--valid-days", arg, 1, 36500, &n))
@@ -154,6 +158,9 @@ parse_args(int argc, char **argv, struct pack *p)
 		return cli_usage_error("bundler pack", "-k KEY and -o FILE are required");
 	if (p->all == (p->nrefs > 0))
 		return cli_usage_error("bundler pack", "give either references or --all");
+	if (p->site && (!p->all || fetch_is_url(p->from)))
+		return cli_usage_error("bundler pack", "--site needs --all and a catalog "
+				       "directory: the pages list every kernel");
 	return 0;
 }
 
@@ -411,6 +418,38 @@ add_packages(const struct pack *p, const struct catalog *sub,
 	return 0;
 }
 
+/*
+ * --site: every file of the catalog directory that is not the catalog or a
+ * package (the pages, assets, search index), in sorted order.
+ */
+static int
+add_site(const char *dir, const char *rel, struct members *m, struct dv_err *e)
+{
+	char *path = rel ? fs_join(dir, rel) : xstrdup(dir), **names;
+	int rc = 0;
+
+	if (fs_list_dir(path, &names, NULL, e) < 0) {
+		free(path);
+		return -1;
+	}
+	for (char **n = names; *n && rc == 0; n++) {
+		char *r = rel ? fs_join(rel, *n) : xstrdup(*n), *full = fs_join(dir, r);
+		if ((*n)[0] == '.' || (!rel && (!strcmp(*n, "pkg") ||
+						!strncmp(*n, "catalog.json", 12))))
+			;
+		else if (fs_is_dir(full))
+			rc = add_site(dir, r, m, e);
+		else if (fs_is_file(full))
+			add_source(m, (struct bundle_source){ .path = own(m, xstrdup(r)),
+							      .file = own(m, xstrdup(full)) });
+		free(r);
+		free(full);
+	}
+	fs_names_free(names);
+	free(path);
+	return rc;
+}
+
 /* --since: a bundle, or the BUNDLE.json taken out of one. */
 static int
 load_base(const char *since, struct bundle_manifest *base, struct dv_err *e)
@@ -571,7 +610,8 @@ pack(const struct pack *p, struct dv_err *e)
 					       .len = strlen(json) });
 	add_source(&m, (struct bundle_source){ .path = "catalog.json.sig",
 					       .data = sig, .len = SIG_LEN });
-	if (add_packages(p, &sub, p->since ? &base : NULL, tmp, &m, e) < 0)
+	if (add_packages(p, &sub, p->since ? &base : NULL, tmp, &m, e) < 0 ||
+	    (p->site && add_site(p->from, NULL, &m, e) < 0))
 		goto out;
 	if (p->split) {
 		int parts = write_parts(p, key, &h, &m, e);

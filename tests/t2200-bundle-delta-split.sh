@@ -61,6 +61,22 @@ test_expect_success 'split parts verify alone and import in any order' '
 	bundler import -p key.pub "$(head -n 1 parts)" smirror >/dev/null
 '
 
+test_expect_success 'a split round trip: another home builds and dives from the assembled mirror' '
+	use_home farsplit && diver trust add key.pub >/dev/null &&
+	diver source add s smirror >/dev/null &&
+	diver init app-s pebble:debug@0.1.1 >/dev/null && diver build -q app-s >/dev/null 2>&1 &&
+	diver dive app-s --accel tcg >out && grep -i "hello" out
+'
+
+test_expect_success '--site carries the HTML site, so the mirror can be browsed' '
+	bundler pack -k key -o withsite.dvb --from site2 --all --site >/dev/null &&
+	bsdtar -tf withsite.dvb >list && grep -x index.html list && grep -x search-index.js list &&
+	grep "^kernels/pebble/index.html" list && ! grep "^\.catalog-gen-cache" list &&
+	bundler import -p key.pub withsite.dvb wmirror >/dev/null &&
+	test -f wmirror/index.html && test -f wmirror/assets/site.css -o -d wmirror/assets &&
+	expect_status 2 bundler pack -k key -o x.dvb --from site2 pebble --site
+'
+
 test_expect_success 'a split too small for a package is refused; a part alone waits for the others' '
 	dd if=/dev/urandom of=k2/pebble/0.1.1/big bs=1K count=1200 2>/dev/null &&
 	mkdir -p kbig/pebble && cp -R k2/pebble/0.1.1 kbig/pebble/ &&
