@@ -136,7 +136,8 @@ cache_mkdir(const struct home *h, const char *dir, struct dv_err *e)
 
 /*
  * pkg of src in the cache (fetched and checked under the package's lock
- * when missing) and unpacked into out (once; out is renamed into place).
+ * when missing) and, unless out is NULL, unpacked into out (once; out is
+ * renamed into place).
  */
 static int
 cached_and_unpacked(const struct home *h, const struct source *src,
@@ -146,18 +147,20 @@ cached_and_unpacked(const struct home *h, const struct source *src,
 	char *pkgdir = fs_join(h->cache, "pkg");
 	char *path = xasprintf("%s/%s.tar.zst", pkgdir, pkg->sha256);
 	char *lockpath = xasprintf("%s/%s.lock", pkgdir, pkg->sha256);
-	char *parent = xstrdup(out), *name = xasprintf("package '%s'", pkg->path);
+	char *parent = out ? xstrdup(out) : NULL;
+	char *name = xasprintf("package '%s'", pkg->path);
 	int lock = -1, rc = -1;
 
-	*strrchr(parent, '/') = '\0';
-	if (cache_mkdir(h, pkgdir, e) < 0 || fs_mkdir_p(parent, 0755, e) < 0)
+	if (parent)
+		*strrchr(parent, '/') = '\0';
+	if (cache_mkdir(h, pkgdir, e) < 0 || (parent && fs_mkdir_p(parent, 0755, e) < 0))
 		goto out;
 	lock = lock_acquire(lockpath, true, true, "the package cache", e);
 	if (lock < 0)
 		goto out;
 	if (!fs_is_file(path) && fetch_package(src, pkg, label, path, e) < 0)
 		goto out;
-	if (!fs_is_dir(out) && unpack(path, out, name, e) < 0)
+	if (out && !fs_is_dir(out) && unpack(path, out, name, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -186,6 +189,17 @@ cache_unpacked(const struct home *h, const struct resolved *res, char **dir,
 	}
 	*dir = out;
 	return 0;
+}
+
+int
+cache_fetch(const struct home *h, const struct resolved *res, struct dv_err *e)
+{
+	char *label = xasprintf("%s:%s@%s", res->rel->name, res->var->name,
+				res->rel->version);
+	int rc = cached_and_unpacked(h, res->src, &res->var->package, label, NULL, e);
+
+	free(label);
+	return rc;
 }
 
 int

@@ -1,9 +1,9 @@
 /*
  * diver pull REF... [-q]
  *
- * Gets kernels' packages into the content-addressed cache (and unpacks
- * them), so that init and build work later without the source: checked
- * against the signed catalog while they stream in, resumed after an
+ * Gets kernels' packages into the content-addressed cache, so that init
+ * works later without the source: checked against the signed catalog
+ * while they stream in, resumed after an
  * interruption, downloaded once however many diver processes ask at once.
  */
 #include <getopt.h>
@@ -38,7 +38,7 @@ pull_one(const struct home *h, struct sources *s, const char *refstr, bool quiet
 {
 	struct dv_err e = { "" };
 	struct resolved res;
-	char *dir = NULL, *pkg, size[32];
+	char *dir, *pkg, size[32];
 	bool had;
 	struct ref r;
 
@@ -47,9 +47,8 @@ pull_one(const struct home *h, struct sources *s, const char *refstr, bool quiet
 	pkg = xasprintf("%s/pkg/%s.tar.zst", h->cache, res.var->package.sha256);
 	had = fs_is_file(pkg);
 	free(pkg);
-	if (cache_unpacked(h, &res, &dir, &e) < 0)
+	if (cache_fetch(h, &res, &e) < 0)
 		return fail(e.msg);
-	free(dir);
 	if (toolchain_install(h, res.src, res.rel, &dir, &e) < 0)
 		return fail(e.msg);
 	if (dir && !quiet)

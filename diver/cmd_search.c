@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "diver.h"
+#include "search_index.h"
 #include "strbuf.h"
 
 enum { OPT_TAG = 256, OPT_ARCH, OPT_MODE, OPT_JSON, OPT_LIST_OPTIONS };
@@ -37,9 +38,11 @@ struct filter {
 	const char *text, *tag, *arch, *mode;
 };
 
+/* A kernel found: the release (--json), or its index row's fields. */
 struct hit {
 	const struct kernel *k;
 	const char *source;
+	char *name, *version, *build, *tags, *summary;
 };
 
 static bool
@@ -60,16 +63,6 @@ matches(const struct filter *f, const struct kernel *k)
 		if (strcasestr(k->tags.v[i], f->text))
 			return true;
 	return false;
-}
-
-static char *
-joined(const struct strlist *l)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < l->n; i++)
-		strbuf_addf(&sb, "%s%s", i ? "," : "", l->v[i]);
-	return strbuf_detach(&sb, NULL);
 }
 
 static void
@@ -112,27 +105,102 @@ static void
 print_table(const struct hit *hits, size_t n)
 {
 	int wn = 4, wv = 7, wt = 4, ws = 6, width = terminal_width();
+	bool bold = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	struct strbuf out = STRBUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
-		char *tags = joined(&hits[i].k->tags);
-		wn = widest(wn, hits[i].k->name);
-		wv = widest(wv, hits[i].k->version);
-		wt = widest(wt, tags);
+		wn = widest(wn, hits[i].name);
+		wv = widest(wv, hits[i].version);
+		wt = widest(wt, hits[i].tags);
 		ws = widest(ws, hits[i].source);
-		free(tags);
 	}
-	printf("%-*s  %-*s  %-6s  %-*s  %-*s  %s\n", wn, "NAME", wv, "VERSION",
-	       "BUILD", wt, "TAGS", ws, "SOURCE", "SUMMARY");
+	printf("%s%-*s  %-*s  %-6s  %-*s  %-*s  %s%s\n", bold ? "\033[1m" : "", wn,
+	       "NAME", wv, "VERSION", "BUILD", wt, "TAGS", ws, "SOURCE", "SUMMARY",
+	       bold ? "\033[0m" : "");
 	for (size_t i = 0; i < n; i++) {
-		const struct kernel *k = hits[i].k;
-		char *tags = joined(&k->tags);
+		const struct hit *k = &hits[i];
 		int used = wn + wv + 6 + wt + ws + 10;
 		int room = width ? width - used : (int)strlen(k->summary);
-		printf("%-*s  %-*s  %-6s  %-*s  %-*s  %.*s\n", wn, k->name, wv,
-		       k->version, k->build, wt, tags, ws, hits[i].source,
-		       room > 10 ? room : 10, k->summary);
-		free(tags);
+		strbuf_addf(&out, "%-*s  %-*s  %-6s  %-*s  %-*s  %.*s\n", wn, k->name,
+			    wv, k->version, k->build, wt, k->tags, ws, k->source,
+			    room > 10 ? room : 10, k->summary);
+		if (out.len > 1 << 16) {
+			fwrite(out.buf, 1, out.len, stdout);
+			strbuf_reset(&out);
+		}
 	}
+	fwrite(out.buf, 1, out.len, stdout);
+	strbuf_release(&out);
+}
+
+static bool
+in_list(const char *list, int len, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = list, *end = list + len; p < end;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		if ((size_t)(stop - p) == n && !memcmp(p, want, n))
+			return true;
+		p = stop + 1;
+	}
+	return false;
+}
+
+static bool
+row_matches(const struct filter *f, const char *lower, const struct search_row *r)
+{
+	if (f->tag && !in_list(r->field[SI_TAGS], r->flen[SI_TAGS], f->tag))
+		return false;
+	if (f->arch && ((size_t)r->flen[SI_ARCH] != strlen(f->arch) ||
+			memcmp(r->field[SI_ARCH], f->arch, strlen(f->arch))))
+		return false;
+	if (f->mode && !in_list(r->field[SI_MODES], r->flen[SI_MODES], f->mode))
+		return false;
+	return !lower || memmem(r->field[SI_TEXT], (size_t)r->flen[SI_TEXT], lower,
+				strlen(lower));
+}
+
+/* The table's way: each source's search index, not its whole catalog. */
+static int
+collect_rows(const struct home *h, struct sources *s, const struct filter *f,
+	     struct hit **hits, size_t *n, struct dv_err *e)
+{
+	char *lower = f->text ? xstrdup(f->text) : NULL;
+	size_t alloc = 0;
+
+	for (char *p = lower; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	for (size_t i = 0; i < s->n; i++) {
+		struct search_index ix;
+		struct search_row r;
+		if (search_index_open(h, &s->v[i], &ix, e) < 0) {
+			free(lower);
+			return -1;
+		}
+		while (search_index_next(&ix, &r)) {
+			struct hit *k;
+			if (!row_matches(f, lower, &r))
+				continue;
+			if (*n == alloc) {
+				alloc = alloc ? 2 * alloc : 64;
+				*hits = xrealloc(*hits, alloc * sizeof **hits);
+			}
+			k = &(*hits)[(*n)++];
+			memset(k, 0, sizeof *k);
+			k->source = s->v[i].name;
+			k->name = xstrndup(r.field[SI_NAME], (size_t)r.flen[SI_NAME]);
+			k->version = xstrndup(r.field[SI_VERSION], (size_t)r.flen[SI_VERSION]);
+			k->build = xstrndup(r.field[SI_BUILD], (size_t)r.flen[SI_BUILD]);
+			k->tags = xstrndup(r.field[SI_TAGS], (size_t)r.flen[SI_TAGS]);
+			k->summary = xstrndup(r.field[SI_SUMMARY], (size_t)r.flen[SI_SUMMARY]);
+		}
+		search_index_close(&ix);
+	}
+	free(lower);
+	return 0;
 }
 
 static int
@@ -150,7 +218,7 @@ collect(const struct home *h, struct sources *s, const struct filter *f,
 			if (!matches(f, k))
 				continue;
 			*hits = xrealloc(*hits, (*n + 1) * sizeof **hits);
-			(*hits)[(*n)++] = (struct hit){ k, s->v[i].name };
+			(*hits)[(*n)++] = (struct hit){ .k = k, .source = s->v[i].name };
 		}
 	}
 	return 0;
@@ -168,7 +236,11 @@ search(const struct filter *f, bool json)
 
 	if (home_init(&h, &e) < 0)
 		return fail(e.msg);
-	if (sources_load(&h, &s, &e) < 0 || collect(&h, &s, f, &hits, &n, &e) < 0) {
+	if (sources_load(&h, &s, &e) < 0 ||
+	    (s.n == 0 && dv_errf(&e, "no sources yet; add one with 'diver source "
+				  "add NAME URL|DIR|BUNDLE.dvb'")) ||
+	    (json ? collect(&h, &s, f, &hits, &n, &e)
+		  : collect_rows(&h, &s, f, &hits, &n, &e)) < 0) {
 		rc = fail(e.msg);
 	} else if (json) {
 		print_json(hits, n);
@@ -178,6 +250,13 @@ search(const struct filter *f, bool json)
 		fprintf(stderr, "no kernel matches; 'diver search' with no words "
 			"lists them all\n");
 		rc = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(hits[i].name);
+		free(hits[i].version);
+		free(hits[i].build);
+		free(hits[i].tags);
+		free(hits[i].summary);
 	}
 	free(hits);
 	sources_release(&s);

@@ -98,6 +98,8 @@ int sources_resolve(const struct home *h, struct sources *s, const struct ref *r
  */
 int cache_unpacked(const struct home *h, const struct resolved *res,
 		   char **dir, struct dv_err *e);
+/* Only into the cache (diver pull): unpacking waits for init. */
+int cache_fetch(const struct home *h, const struct resolved *res, struct dv_err *e);
 
 /*
  * The toolchain kernel k names, when src's catalog has it: cached, checked

@@ -15,6 +15,7 @@
 #include "diver.h"
 #include "fetch.h"
 #include "fs.h"
+#include "search_index.h"
 #include "strbuf.h"
 
 #define SOURCES_MAX (1 << 20)
@@ -324,6 +325,8 @@ source_refresh(const struct home *h, struct source *src, const struct keyring *k
 	rc = verify_catalog(src, &cat, &json, &sig, have_sig, kr, e);
 	if (rc == 0)
 		rc = store_copy(h, src, &cat, &json, &sig, e);
+	if (rc == 0)
+		rc = search_index_write(h, src, &cat, e);
 	catalog_release(&cat);
 out:
 	strbuf_release(&json);

@@ -60,4 +60,20 @@ test_expect_success 'doctor -d hw on a simulated co-kernel host (fake sysfs and 
 	grep -E "^hw +can run here" out && test ! -e calls
 '
 
+test_expect_success 'search reads an index that follows the catalog' '
+	use_home idx && diver trust add key.pub >/dev/null &&
+	cp -R site site-idx && diver source add s site-idx >/dev/null &&
+	idx="$DIVER_HOME/data/sources/s/search.idx" && test -f "$idx" &&
+	head -n 1 "$idx" | grep "^diver-search-index 1 " &&
+	diver search TEACHING >out && grep "^pebble " out &&
+	diver search --tag tiny --mode vm --arch x86_64 >out && grep "^pebble " out &&
+	! diver search --tag nope 2>/dev/null &&
+	mkdir -p k2 && cp -R "$SRC/kernels/pebble" k2/ && cp -R k2/pebble k2/shell &&
+	for f in $(grep -rl "\"name\": \"pebble\"" k2/shell); do sed -i "s/\"name\": \"pebble\"/\"name\": \"shell\"/" "$f"; done &&
+	SOURCE_DATE_EPOCH=$(($(date +%s) + 5)) catalog-gen -q -k key -o site-idx k2 &&
+	diver update >/dev/null && diver search shell >out && grep "^shell " out &&
+	rm "$idx" && diver search shell >out && grep "^shell " out && test -f "$idx" &&
+	diver search --json shell | python3 -c "import json,sys; assert json.load(sys.stdin)[0][\"name\"]==\"shell\""
+'
+
 test_done
