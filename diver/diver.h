@@ -145,6 +145,7 @@ int cmd_list(int argc, char **argv);
 int cmd_dive(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 
 #endif

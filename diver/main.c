@@ -27,6 +27,7 @@ static const struct cli_command commands[] = {
 	{ "list", cmd_list, "list built nets" },
 	{ "rm", cmd_rm, "remove built nets" },
 	{ "dive", cmd_dive, "run a net and stream its console" },
+	{ "publish", cmd_publish, "publish a new release of a kernel into a kernels/ tree" },
 	{ "submit", cmd_submit, "run a net on compute nodes as a Slurm batch job" },
 	{ "doctor", cmd_doctor, "check what this host has for each dive mode, and how to fix it" },
 	{ "config", cmd_config, "show the settings (site and yours) and where each comes from" },
