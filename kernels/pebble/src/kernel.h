@@ -66,6 +66,9 @@ long pb_console_read(void *buf, size_t n);         /* 0 at end of input */
 void pb_console_exit_frame(int status);            /* FF 02 S, then drain */
 
 /* log.c — COM2: kernel log lines and the app's stderr. */
+#ifndef PB_LOG_NAME
+#define PB_LOG_NAME "pebble"     /* what log lines start with (reef sets its own) */
+#endif
 enum pb_log_level { PB_LOG_QUIET, PB_LOG_NORMAL, PB_LOG_VERBOSE };
 void pb_log_set_level(enum pb_log_level level);
 bool pb_log_enabled(enum pb_log_level level);

@@ -68,7 +68,7 @@ void
 pb_vklog(enum pb_log_level l, const char *fmt, va_list ap)
 {
 	if (pb_log_enabled(l))
-		log_line("pebble: ", fmt, ap);
+		log_line(PB_LOG_NAME ": ", fmt, ap);
 }
 
 void
@@ -84,7 +84,7 @@ pb_klog(enum pb_log_level l, const char *fmt, ...)
 void
 pb_vlog(const char *fmt, va_list ap)
 {
-	log_line("pebble: app: ", fmt, ap);
+	log_line(PB_LOG_NAME ": app: ", fmt, ap);
 }
 
 void
