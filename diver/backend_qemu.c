@@ -198,6 +198,15 @@ build_argv(const struct net *n, const struct dive_opts *o, struct argv_list *l,
 	argf(l, "%d", o->cpus);
 	arg(l, "-kernel");
 	arg(l, image);
+	if (jv_get(n->json, "module")) {
+		/* build model module: the app, loaded by the kernel at boot
+		 * (QEMU's multiboot -initrd splits at ',': doubled ones stay) */
+		char *module = fs_join(n->dir, "module"), *esc = opt_escape(module);
+		arg(l, "-initrd");
+		arg(l, esc);
+		free(esc);
+		free(module);
+	}
 	cmdline = kernel_cmdline(n, o);
 	arg(l, "-append");
 	arg(l, cmdline);

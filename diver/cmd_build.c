@@ -169,7 +169,7 @@ run_make(const struct app *a, const char *cc, bool quiet, struct dv_err *e)
 	return 0;
 }
 
-/* The bootable image for the build model. */
+/* The bootable image for the build model (the kernel's own unless link). */
 static char *
 built_image(const struct app *a, struct dv_err *e)
 {
@@ -221,20 +221,39 @@ net_json(const struct app *a, const char *id, const char *sha, uint64_t size)
 	return o;
 }
 
+/* Build model "module": the app, built apart, that the kernel loads. */
+static char *
+built_module(const struct app *a, struct dv_err *e)
+{
+	char *path;
+
+	if (strcmp(a->k.build, "module"))
+		return NULL;
+	path = fs_join(a->dir, "build/app.elf");
+	if (!fs_is_file(path)) {
+		dv_errf(e, "the build did not produce '%s'; check the app's Makefile",
+			path);
+		free(path);
+	}
+	return fs_is_file(path) ? path : NULL;
+}
+
 static int
 store_net(const struct home *h, const struct app *a, const char *image,
-	  char id[13], uint64_t *size, struct dv_err *e)
+	  const char *module, char id[13], uint64_t *size, struct dv_err *e)
 {
-	char sha[SHA256_HEX], idhex[SHA256_HEX];
+	char sha[SHA256_HEX], idhex[SHA256_HEX], msha[SHA256_HEX] = "";
 	char *nets = fs_join(h->data, "nets"), *dir = NULL, *staging = NULL;
 	char *seed, *text = NULL, *p;
+	uint64_t msize = 0;
 	jv *json = NULL;
 	int rc = -1;
 
-	if (sha256_file_hex(image, sha, size, e) < 0)
+	if (sha256_file_hex(image, sha, size, e) < 0 ||
+	    (module && sha256_file_hex(module, msha, &msize, e) < 0))
 		goto out;
-	seed = xasprintf("%s:%s@%s\n%s\n", a->k.name,
-			 jv_str(jv_get(a->lock, "variant")), a->k.version, sha);
+	seed = xasprintf("%s:%s@%s\n%s\n%s", a->k.name,
+			 jv_str(jv_get(a->lock, "variant")), a->k.version, sha, msha);
 	sha256_buf_hex(seed, strlen(seed), idhex);
 	free(seed);
 	memcpy(id, idhex, 12);
@@ -243,10 +262,24 @@ store_net(const struct home *h, const struct app *a, const char *image,
 	if (fs_mkdir_p(nets, 0755, e) < 0 || fs_staging_dir(dir, &staging, e) < 0)
 		goto out;
 	json = net_json(a, id, sha, *size);
+	if (module) {
+		jv *m = jv_object();
+		jv_set(m, "path", jv_string("module"));
+		jv_set(m, "format", jv_string("elf32"));
+		jv_set(m, "sha256", jv_string(msha));
+		jv_set(m, "size", jv_integer((long long)msize));
+		jv_set(json, "module", m);
+		*size += msize;
+	}
 	text = jv_dump(json, JV_PRETTY);
 	p = fs_join(staging, "image");
 	rc = fs_copy_file(image, p, e);
 	free(p);
+	if (rc == 0 && module) {
+		p = fs_join(staging, "module");
+		rc = fs_copy_file(module, p, e);
+		free(p);
+	}
 	p = fs_join(staging, "net.json");
 	if (rc == 0)
 		rc = fs_write_atomic(p, text, strlen(text), 0644, e);
@@ -272,7 +305,7 @@ static int
 build(const char *dir, bool quiet)
 {
 	struct dv_err e = { "" };
-	char id[13], sz[32], *cc = NULL, *image = NULL;
+	char id[13], sz[32], *cc = NULL, *image = NULL, *module = NULL;
 	uint64_t size;
 	struct app a;
 	struct home h;
@@ -284,7 +317,8 @@ build(const char *dir, bool quiet)
 		goto out;
 	cc = toolchain_cc(&h, &a.k);
 	if (run_make(&a, cc, quiet, &e) < 0 || !(image = built_image(&a, &e)) ||
-	    store_net(&h, &a, image, id, &size, &e) < 0)
+	    (!(module = built_module(&a, &e)) && e.msg[0]) ||
+	    store_net(&h, &a, image, module, id, &size, &e) < 0)
 		goto out;
 	format_size(size, sz);
 	printf("built net %s: app '%s' on %s:%s@%s (%s)\n", id,
@@ -296,6 +330,7 @@ out:
 		fail(e.msg);
 	free(cc);
 	free(image);
+	free(module);
 	app_release(&a);
 	home_release(&h);
 	return rc;

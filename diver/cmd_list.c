@@ -50,7 +50,8 @@ print_nets(const struct net *nets, size_t n)
 		char kernel[160], sz[32];
 		snprintf(kernel, sizeof kernel, "%s:%s@%s", field(j, "kernel", "name"),
 			 field(j, "kernel", "variant"), field(j, "kernel", "version"));
-		format_size((unsigned long long)jv_int(jv_get(jv_get(j, "image"), "size")), sz);
+		format_size((unsigned long long)(jv_int(jv_get(jv_get(j, "image"), "size")) +
+						 jv_int(jv_get(jv_get(j, "module"), "size"))), sz);
 		printf("%-12s  %-28s  %-14s  %-20s  %s\n", nets[i].id, kernel,
 		       field(j, "app", "name"), field(j, "created", NULL), sz);
 	}
