@@ -57,6 +57,20 @@ test_expect_success 'a dead server, a missing catalog and a wrong key are one cl
 	diver source list | grep -q "^no sources"
 '
 
+test_expect_success 'over http too, a rolled-back or an expired catalog is refused' '
+	use_home rb && diver trust add key.pub >/dev/null &&
+	diver source add py "$PY_URL" >/dev/null &&
+	SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH - 86400)) catalog-gen -q -k key -o older "$SRC/kernels" &&
+	cp pysite/catalog.json pysite/catalog.json.sig . &&
+	cp older/catalog.json older/catalog.json.sig pysite/ &&
+	expect_status 1 diver update && grep "refusing a rollback" "$TMP/stderr" &&
+	SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH - 200 * 86400)) catalog-gen -q -k key -o stale "$SRC/kernels" &&
+	cp stale/catalog.json stale/catalog.json.sig pysite/ &&
+	use_home rb2 && diver trust add key.pub >/dev/null &&
+	expect_error "expired at" diver source add py "$PY_URL" &&
+	cp catalog.json catalog.json.sig pysite/
+'
+
 test_expect_success 'a package that differs from the signed catalog is refused and not kept' '
 	use_home tamper && diver trust add key.pub >/dev/null &&
 	diver source add py "$PY_URL" >/dev/null &&
