@@ -83,7 +83,7 @@ if [ ! -f "pull/.done-$PULL_MB" ]; then
    "sha256":"$(sha256sum <"$img" | cut -d' ' -f1)","size":$(stat -c %s "$img")},"kit":{"path":"default/kit"}}}}
 JSON
 	"$B/bundler" keygen -o pull/key --force >/dev/null
-	catalog-gen -q -k pull/key -o pull/site pull/tree
+	catalog-gen -q -k pull/key --max-image-size $((PULL_MB + 16)) -o pull/site pull/tree
 	touch "pull/.done-$PULL_MB"
 fi
 # nginx, started the way the tests start it (tests/lib.sh makes $TMP)
