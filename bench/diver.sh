@@ -87,7 +87,7 @@ JSON
 	touch "pull/.done-$PULL_MB"
 fi
 # nginx, started the way the tests start it (tests/lib.sh makes $TMP)
-. "$top/tests/lib.sh" </dev/null
+DIVER_SRC="$top" DIVER_BUILD="$top/$BUILD" . "$top/tests/lib.sh" </dev/null
 start_nginx "$DIR/pull/site" >/dev/null
 trap 'kill $(cat "$TMP/nginx/nginx.pid") 2>/dev/null; rm -rf "$TMP"' EXIT
 url="${NGINX_URL}pkg/huge/1.0.0/default.tar.zst"
