@@ -15,19 +15,23 @@
 #include "fs.h"
 #include "strbuf.h"
 
-enum { OPT_LIST_OPTIONS = 256 };
+enum { OPT_EXAMPLE = 256, OPT_LIST_EXAMPLES, OPT_LIST_OPTIONS };
 
 static const struct cli_opt options[] = {
 	{ 'f', "force", NULL, "write into a directory that is not empty" },
+	{ OPT_EXAMPLE, "example", "NAME", "start from one of the kit's example apps" },
+	{ OPT_LIST_EXAMPLES, "list-examples", NULL, "list the kit's example apps (give only REF)" },
 	{ 'h', "help", NULL, "show this help" },
 	{ OPT_LIST_OPTIONS, "list-options", NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };
 
 static const struct cli_cmd command = {
-	"diver init DIR NAME[:VARIANT][@VERSION] [--force]",
-	"Start an app for a kernel: DIR gets the kit's Makefile and main.c, and\n"
-	"DIR/.NAME/ the kit itself with a lock file naming the exact release.",
+	"diver init DIR NAME[:VARIANT][@VERSION] [--force] [--example NAME]\n"
+	"       diver init --list-examples NAME[:VARIANT][@VERSION]",
+	"Start an app for a kernel: DIR gets the kit's Makefile and main.c (or an\n"
+	"example app's sources), and DIR/.NAME/ the kit itself with a lock file\n"
+	"naming the exact release.",
 	options,
 };
 
@@ -116,10 +120,11 @@ fill_kitdir(const struct resolved *res, const char *unpacked,
 	return rc;
 }
 
+/* Copy every entry of kitdir/sub into dir (nothing when sub is absent). */
 static int
-copy_template(const char *kitdir, const char *dir, struct dv_err *e)
+copy_template(const char *kitdir, const char *sub, const char *dir, struct dv_err *e)
 {
-	char *tpl = fs_join(kitdir, "template"), **names;
+	char *tpl = fs_join(kitdir, sub), **names;
 	int rc = 0;
 
 	if (!fs_is_dir(tpl)) {
@@ -141,9 +146,87 @@ copy_template(const char *kitdir, const char *dir, struct dv_err *e)
 	return rc;
 }
 
+/* The kit's examples/ (NULL when it has none): names, sorted. */
+static char **
+examples(const struct resolved *res, const char *unpacked, char **where)
+{
+	char **names = NULL;
+
+	*where = res->var->kit_path ? xasprintf("%s/%s/examples", unpacked,
+						res->var->kit_path) : NULL;
+	if (*where && fs_is_dir(*where) && fs_list_dir(*where, &names, NULL, NULL) == 0)
+		return names;
+	return NULL;
+}
+
+/* "cat, hello, spin" */
+static char *
+example_list(char **names)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (char **n = names; n && *n; n++)
+		strbuf_addf(&sb, "%s%s", n == names ? "" : ", ", *n);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+check_example(const struct resolved *res, const char *unpacked, const char *name,
+	      struct dv_err *e)
+{
+	char *where, **names = examples(res, unpacked, &where), *list;
+	int rc = 0;
+	bool found = false;
+
+	for (char **n = names; n && *n; n++)
+		found |= !strcmp(*n, name);
+	if (!found) {
+		list = example_list(names);
+		rc = dv_errf(e, "%s:%s@%s has no example '%s'; %s%s", res->rel->name,
+			     res->var->name, res->rel->version, name,
+			     names ? "its examples are " : "its kit has no examples",
+			     list);
+		free(list);
+	}
+	fs_names_free(names);
+	free(where);
+	return rc;
+}
+
+/* The first comment line of an example's main.c: what it does. */
+static void
+print_examples(const struct resolved *res, const char *unpacked)
+{
+	char *where, **names = examples(res, unpacked, &where);
+
+	if (!names)
+		printf("%s:%s@%s has no example apps\n", res->rel->name,
+		       res->var->name, res->rel->version);
+	for (char **n = names; n && *n; n++) {
+		char *main_c = xasprintf("%s/%s/main.c", where, *n), *what = NULL;
+		struct strbuf sb = STRBUF_INIT;
+		if (fs_read_file(main_c, 65536, &sb, NULL) == 0) {
+			char *p = strstr(sb.buf, " * ");
+			if (p) {
+				p += 3;
+				what = xstrndup(p, strcspn(p, "\n"));
+			}
+		}
+		printf("%-10s %s\n", *n, what ? what : "");
+		free(what);
+		strbuf_release(&sb);
+		free(main_c);
+	}
+	if (names)
+		printf("start one: diver init DIR %s:%s@%s --example NAME\n",
+		       res->rel->name, res->var->name, res->rel->version);
+	fs_names_free(names);
+	free(where);
+}
+
 static int
 init_app(const char *dir, const struct resolved *res, const char *unpacked,
-	 struct dv_err *e)
+	 const char *example, struct dv_err *e)
 {
 	char *kitdir = xasprintf("%s/.%s", dir, res->rel->name), *staging = NULL;
 	int rc = -1;
@@ -152,8 +235,15 @@ init_app(const char *dir, const struct resolved *res, const char *unpacked,
 		goto out;
 	if (fill_kitdir(res, unpacked, staging, e) < 0 ||
 	    fs_replace_dir(staging, kitdir, e) < 0 ||
-	    copy_template(kitdir, dir, e) < 0)
+	    copy_template(kitdir, "template", dir, e) < 0)
 		goto out;
+	if (example) {
+		char *sub = xasprintf("examples/%s", example);
+		rc = copy_template(kitdir, sub, dir, e);
+		free(sub);
+		if (rc < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	if (staging)
@@ -164,7 +254,8 @@ out:
 }
 
 static int
-run(const char *dir, const char *refstr, bool force)
+run(const char *dir, const char *refstr, bool force, const char *example,
+    bool list)
 {
 	struct dv_err e = { "" };
 	struct resolved res;
@@ -176,22 +267,32 @@ run(const char *dir, const char *refstr, bool force)
 
 	if (ref_parse(refstr, &r, &e) < 0)
 		return fail(e.msg);
-	if (!force && !dir_is_empty(dir))
+	if (!list && !force && !dir_is_empty(dir))
 		return failf("'%s' is not empty; pass --force to write into it", dir);
 	if (home_init(&h, &e) < 0)
 		return fail(e.msg);
 	if (sources_load(&h, &s, &e) < 0 || sources_resolve(&h, &s, &r, &res, &e) < 0 ||
-	    cache_unpacked(&h, &res, &unpacked, &e) < 0 ||
+	    cache_unpacked(&h, &res, &unpacked, &e) < 0) {
+		fail(e.msg);
+		goto out;
+	}
+	if (list) {
+		print_examples(&res, unpacked);
+		rc = 0;
+		goto out;
+	}
+	if ((example && check_example(&res, unpacked, example, &e) < 0) ||
 	    toolchain_install(&h, res.src, res.rel, &toolchain, &e) < 0 ||
-	    init_app(dir, &res, unpacked, &e) < 0) {
+	    init_app(dir, &res, unpacked, example, &e) < 0) {
 		fail(e.msg);
 		goto out;
 	}
 	if (toolchain)
 		printf("toolchain %s %s in %s\n", res.rel->toolchain_name,
 		       res.rel->toolchain_version, toolchain);
-	printf("created app '%s' for %s:%s@%s (kit in %s/.%s)\n"
-	       "next: diver build %s && diver dive %s\n", dir, res.rel->name,
+	printf("created app '%s'%s%s for %s:%s@%s (kit in %s/.%s)\n"
+	       "next: diver build %s && diver dive %s\n", dir,
+	       example ? " from example " : "", example ? example : "", res.rel->name,
 	       res.var->name, res.rel->version, dir, res.rel->name, dir, dir);
 	rc = 0;
 out:
@@ -205,19 +306,29 @@ out:
 int
 cmd_init(int argc, char **argv)
 {
-	bool force = false;
+	bool force = false, list = false;
+	const char *example = NULL;
 	char *arg;
 	int c;
 
 	while ((c = cli_next(&command, argc, argv, &arg)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
+		case OPT_EXAMPLE: example = arg; break;
+		case OPT_LIST_EXAMPLES: list = true; break;
 		case 'h': cli_help(stdout, &command); return 0;
 		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); return 0;
 		default: return cli_usage_error("diver init", "bad option");
 		}
 	}
-	if (argc - optind != 2)
-		return cli_usage_error("diver init", "expected DIR and a kernel reference");
-	return run(argv[optind], argv[optind + 1], force);
+	if (list && argc - optind == 1)
+		return run(NULL, argv[optind], false, NULL, true);
+	if (list || argc - optind != 2)
+		return cli_usage_error("diver init", list ? "--list-examples takes only "
+				       "a kernel reference" : "expected DIR and a kernel "
+				       "reference");
+	if (example && (!name_valid(example)))
+		return cli_usage_error("diver init", "--example '%s': expected a name "
+				       "like cat (see --list-examples)", example);
+	return run(argv[optind], argv[optind + 1], force, example, false);
 }

@@ -34,7 +34,7 @@ test_expect_success 'a delta carries only what the old bundle lacked' '
 '
 
 test_expect_success 'a delta imports on top of its base, and not on a mirror without it' '
-	expect_error "is a delta on the bundle with serial [0-9]+, and mirror .*lacks .pkg/pebble/0.1.0/.*import that bundle first" \
+	expect_error "is a delta on the bundle with serial [0-9]+, and mirror .*lacks .pkg/pebble/0\.[12]\.0/.*import that bundle first" \
 		bundler import -p key.pub delta.dvb fresh-mirror &&
 	test ! -e fresh-mirror &&
 	bundler import -p key.pub full1.dvb mirror >/dev/null &&

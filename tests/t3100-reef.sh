@@ -22,7 +22,7 @@ test_expect_success 'init and build make only the app; the kernel is the publish
 	cmp "$DIVER_HOME/data/nets/$id/image" app/.reef/image &&
 	cmp "$DIVER_HOME/data/nets/$id/module" app/build/app.elf &&
 	diver dive app --dry-run >cmd && grep -- "-initrd $DIVER_HOME/data/nets/$id/module" cmd &&
-	diver list nets | grep -E "^$id +reef:default@0.1.0 +app "
+	diver list nets | grep -E "^$id +reef:default@0.2.0 +app "
 '
 
 test_expect_success 'a reef app prints, gets its arguments, and exits with its status' '
@@ -69,5 +69,31 @@ test_expect_success 'a module that is not an app is refused by the kernel, not r
 	rc=0; diver dive "$id" --accel tcg >/dev/null 2>err || rc=$? &&
 	test "$rc" = 1 && grep "cannot load the app module: not an ELF file" err
 '
+
+test_expect_success 'both kernels ship the examples hello, cat, upper and spin' '
+	use_home ex && diver trust add key.pub >/dev/null && diver source add main site >/dev/null &&
+	for k in pebble reef; do
+		diver init --list-examples $k >list && cat list &&
+		for x in hello cat upper spin; do grep -E "^$x +[a-z]" list || exit 1; done
+	done &&
+	expect_error "has no example .nope.; its examples are cat, hello, spin, upper" \
+		diver init e1 reef --example nope && test ! -e e1/.reef &&
+	expect_error "has no example .cat.; its kit has no examples" diver init e2 pebble@0.1.0 --example cat
+'
+
+for k in pebble reef; do
+test_expect_success "$k's examples build and behave" '
+	use_home ex &&
+	for x in hello cat upper spin; do
+		diver init "$k-$x" '$k' --example $x >out && grep "from example $x" out &&
+		diver build -q "$k-$x" >/dev/null 2>&1 || exit 1
+	done &&
+	diver dive '$k'-hello --accel tcg -- a >out && grep "^Hello from " out && grep "argument 1: a" out &&
+	head -c 5000 /dev/urandom >in && diver dive '$k'-cat --accel tcg <in >got && cmp in got &&
+	printf "Hello, Diver 42!\n" | diver dive '$k'-upper --accel tcg >up && test "$(cat up)" = "HELLO, DIVER 42!" &&
+	expect_status 124 diver dive '$k'-spin --accel tcg --timeout 3 &&
+	grep "spinning until stopped" "$TMP/stdout"
+'
+done
 
 test_done

@@ -21,7 +21,7 @@ if [ -z "$test_skip_all" ]; then
 	start_nginx "$TMP/site" || test_skip_all="nginx did not start: $(cat "$TMP/nginx/error.log" 2>/dev/null)"
 	start_pyserver
 fi
-PKG=$(cd "$TMP/site" && ls pkg/pebble/*/default.tar.zst | head -n 1)
+PKG=$(cd "$TMP/site" && ls pkg/pebble/*/default.tar.zst | sort -V | tail -n 1)
 
 test_expect_success 'an http source is verified and listed with its URL' '
 	use_home web && diver trust add key.pub >/dev/null &&
