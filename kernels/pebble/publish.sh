@@ -9,54 +9,9 @@
 # appears by one rename at the end, so a failure leaves nothing behind.
 # The same sources and compiler give byte-identical files (CC overrides the
 # compiler, default gcc).
-set -euo pipefail
-
-die() {
-	echo "publish.sh: $*" >&2
-	exit 1
-}
-
-[ $# -eq 2 ] || { echo "usage: publish.sh VERSION KERNELS_DIR" >&2; exit 2; }
-version=$1
-kernels=$2
 here=$(cd "$(dirname "$0")" && pwd)
-semver='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$'
-[[ $version =~ $semver ]] || die "version '$version': expected a semantic version like 1.2.0"
-[ -d "$kernels" ] || die "kernels directory '$kernels' does not exist"
-dest="$kernels/pebble/$version"
-[ ! -e "$dest" ] || die "'$dest' exists: releases are immutable, publish a new version instead"
-
-export LC_ALL=C
-CC=${CC:-gcc}
-command -v "$CC" >/dev/null || die "compiler '$CC' not found (on Debian: apt-get install gcc-multilib)"
-mkdir -p "$kernels/pebble"
-stage=$(mktemp -d "$kernels/pebble/.publish-$version.XXXXXX")
-build=$(mktemp -d "${TMPDIR:-/tmp}/pebble-build.XXXXXX")
-trap 'rm -rf "$stage" "$build"' EXIT
-
-# build_variant VARIANT: image and kit into the staged release
-build_variant() {
-	local v=$1
-	make -s -C "$here/src" VARIANT="$v" VERSION="$version" BUILD="$build/$v" CC="$CC" >/dev/null ||
-		die "building variant '$v' failed; see the compiler's messages above"
-	mkdir "$stage/$v"
-	cp "$build/$v/image" "$stage/$v/image"
-	cp -R "$build/$v/kit" "$stage/$v/kit"
-}
-
-# variant_json VARIANT CONFIG: the variant's entry in kernel.json
-variant_json() {
-	local image="$stage/$1/image"
-	local sha size
-	sha=$(sha256sum "$image" | cut -d' ' -f1)
-	size=$(stat -c %s "$image")
-	printf '    "%s": {\n' "$1"
-	printf '      "config": "%s",\n' "$2"
-	printf '      "image": {"path": "%s/image", "format": "multiboot1", "sha256": "%s", "size": %s},\n' \
-		"$1" "$sha" "$size"
-	printf '      "kit": {"path": "%s/kit"}\n' "$1"
-	printf '    }'
-}
+. "$here/../lib/publish.sh"
+publish_begin pebble "$@"
 
 kernel_json() {
 	cat <<JSON
@@ -84,10 +39,4 @@ JSON
 
 build_variant default
 build_variant debug
-kernel_json >"$stage/kernel.json"
-sed "s/@VERSION@/$version/g" "$here/README.md.in" >"$stage/README.md"
-# mktemp made the directory private; a release is world-readable
-chmod -R u=rwX,go=rX "$stage"
-[ ! -e "$dest" ] || die "'$dest' appeared while building: releases are immutable"
-mv -T "$stage" "$dest"
-echo "published pebble $version in $dest"
+publish_end

@@ -8,49 +8,9 @@
 # A published release is never touched again: an existing VERSION is
 # refused.  Everything is built in temporary directories and the release
 # appears by one rename at the end.  CC overrides the compiler.
-set -euo pipefail
-
-die() {
-	echo "publish.sh: $*" >&2
-	exit 1
-}
-
-[ $# -eq 2 ] || { echo "usage: publish.sh VERSION KERNELS_DIR" >&2; exit 2; }
-version=$1
-kernels=$2
 here=$(cd "$(dirname "$0")" && pwd)
-semver='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$'
-[[ $version =~ $semver ]] || die "version '$version': expected a semantic version like 1.2.0"
-[ -d "$kernels" ] || die "kernels directory '$kernels' does not exist"
-dest="$kernels/reef/$version"
-[ ! -e "$dest" ] || die "'$dest' exists: releases are immutable, publish a new version instead"
-
-export LC_ALL=C
-CC=${CC:-gcc}
-command -v "$CC" >/dev/null || die "compiler '$CC' not found (on Debian: apt-get install gcc-multilib)"
-mkdir -p "$kernels/reef"
-stage=$(mktemp -d "$kernels/reef/.publish-$version.XXXXXX")
-build=$(mktemp -d "${TMPDIR:-/tmp}/reef-build.XXXXXX")
-trap 'rm -rf "$stage" "$build"' EXIT
-
-build_variant() {
-	local v=$1
-	make -s -C "$here/src" VARIANT="$v" VERSION="$version" BUILD="$build/$v" CC="$CC" >/dev/null ||
-		die "building variant '$v' failed; see the compiler's messages above"
-	mkdir "$stage/$v"
-	cp "$build/$v/image" "$stage/$v/image"
-	cp -R "$build/$v/kit" "$stage/$v/kit"
-}
-
-variant_json() {
-	local image="$stage/$1/image"
-	printf '    "%s": {\n' "$1"
-	printf '      "config": "%s",\n' "$2"
-	printf '      "image": {"path": "%s/image", "format": "multiboot1", "sha256": "%s", "size": %s},\n' \
-		"$1" "$(sha256sum "$image" | cut -d' ' -f1)" "$(stat -c %s "$image")"
-	printf '      "kit": {"path": "%s/kit"}\n' "$1"
-	printf '    }'
-}
+. "$here/../lib/publish.sh"
+publish_begin reef "$@"
 
 kernel_json() {
 	cat <<JSON
@@ -78,9 +38,4 @@ JSON
 
 build_variant default
 build_variant debug
-kernel_json >"$stage/kernel.json"
-sed "s/@VERSION@/$version/g" "$here/README.md.in" >"$stage/README.md"
-chmod -R u=rwX,go=rX "$stage"
-[ ! -e "$dest" ] || die "'$dest' appeared while building: releases are immutable"
-mv -T "$stage" "$dest"
-echo "published reef $version in $dest"
+publish_end

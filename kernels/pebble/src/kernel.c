@@ -10,27 +10,7 @@
 
 #include "kernel.h"
 
-#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
-#define MB_INFO_MEMORY (1u << 0)
-#define MB_INFO_CMDLINE (1u << 2)
-#define MB_INFO_MODULES (1u << 3)
-#define MB_INFO_MMAP (1u << 6)
 #define MIB (1024u * 1024u)
-
-/* The parts of the multiboot v1 information structure pebble reads. */
-struct multiboot_info {
-	uint32_t flags;
-	uint32_t mem_lower, mem_upper;          /* KiB below 1 MiB, above 1 MiB */
-	uint32_t boot_device;
-	uint32_t cmdline;
-	uint32_t mods_count, mods_addr;
-	uint32_t syms[4];
-	uint32_t mmap_length, mmap_addr;
-};
-
-struct multiboot_module {
-	uint32_t start, end, string, reserved;
-};
 
 struct boot {
 	const struct multiboot_info *mbi;      /* NULL without a multiboot loader */
@@ -54,45 +34,12 @@ pb_variant(void)
 	return PEBBLE_VARIANT;
 }
 
-static uintptr_t
-max_address(uintptr_t a, uintptr_t b)
-{
-	return a > b ? a : b;
-}
-
-/*
- * QEMU puts the information structure, the command line and the modules
- * right after the image: the heap starts beyond all of them.
- */
-static uintptr_t
-boot_data_end(const struct multiboot_info *mbi)
-{
-	uintptr_t end = (uintptr_t)_end;
-
-	end = max_address(end, (uintptr_t)mbi + sizeof *mbi);
-	if (mbi->flags & MB_INFO_CMDLINE)
-		end = max_address(end, mbi->cmdline + strlen((const char *)(uintptr_t)mbi->cmdline) + 1);
-	if (mbi->flags & MB_INFO_MMAP)
-		end = max_address(end, mbi->mmap_addr + mbi->mmap_length);
-	if (mbi->flags & MB_INFO_MODULES) {
-		const struct multiboot_module *m = (const void *)(uintptr_t)mbi->mods_addr;
-		end = max_address(end, (uintptr_t)(m + mbi->mods_count));
-		for (uint32_t i = 0; i < mbi->mods_count; i++) {
-			end = max_address(end, m[i].end);
-			if (m[i].string)
-				end = max_address(end, m[i].string +
-						  strlen((const char *)(uintptr_t)m[i].string) + 1);
-		}
-	}
-	return end;
-}
-
 static void
 memory_init(struct boot *b)
 {
 	uint64_t top;
 
-	b->heap_start = b->mbi ? boot_data_end(b->mbi) : (uintptr_t)_end;
+	b->heap_start = b->mbi ? pb_boot_data_end(b->mbi) : (uintptr_t)_end;
 	b->heap_start = (b->heap_start + 4095) & ~(uintptr_t)4095;
 	if (!b->mbi || !(b->mbi->flags & MB_INFO_MEMORY))
 		return;                                 /* no heap we can trust */
@@ -101,19 +48,6 @@ memory_init(struct boot *b)
 	b->heap_end = top > 0xfffff000u ? 0xfffff000u : (uintptr_t)top;
 	if (b->heap_end > b->heap_start)
 		pb_heap_init(b->heap_start, b->heap_end);
-}
-
-static void
-apply_option(const char *option, const char **argv0)
-{
-	if (!strncmp(option, "argv0=", 6))
-		*argv0 = option + 6;
-	else if (!strcmp(option, "log=quiet"))
-		pb_log_set_level(PB_LOG_QUIET);
-	else if (!strcmp(option, "log=normal"))
-		pb_log_set_level(PB_LOG_NORMAL);
-	else if (!strcmp(option, "log=verbose"))
-		pb_log_set_level(PB_LOG_VERBOSE);
 }
 
 /* Options and argv from the command line; without a heap, just argv[0]. */
@@ -131,7 +65,7 @@ arguments_init(struct boot *b)
 	b->options = cl.options;
 	b->noptions = cl.noptions;
 	for (int i = 0; i < cl.noptions; i++)
-		apply_option(cl.options[i], &argv0);
+		pb_apply_option(cl.options[i], &argv0);
 	/* the args end with NULL already; argv[0] goes in front of them */
 	b->argv = malloc((size_t)(cl.nargs + 2) * sizeof *b->argv);
 	if (!b->argv)

@@ -103,6 +103,32 @@ void pb_cpu_init(void);
 void pb_cpu_idle(void);         /* until an interrupt, or just a moment */
 PB_NORETURN void pb_cpu_poweroff(int status);
 
+/* multiboot.c — the boot information (multiboot v1) both kernels read. */
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
+#define MB_INFO_MEMORY (1u << 0)
+#define MB_INFO_CMDLINE (1u << 2)
+#define MB_INFO_MODULES (1u << 3)
+#define MB_INFO_MMAP (1u << 6)
+
+struct multiboot_info {
+	uint32_t flags;
+	uint32_t mem_lower, mem_upper;          /* KiB below 1 MiB, above 1 MiB */
+	uint32_t boot_device;
+	uint32_t cmdline;
+	uint32_t mods_count, mods_addr;
+	uint32_t syms[4];
+	uint32_t mmap_length, mmap_addr;
+};
+
+struct multiboot_module {
+	uint32_t start, end, string, reserved;
+};
+
+/* The end of the image and of everything the loader put after it. */
+uintptr_t pb_boot_data_end(const struct multiboot_info *mbi);
+/* Apply one KEY=VALUE kernel option (argv0=, log=...). */
+void pb_apply_option(const char *option, const char **argv0);
+
 /* kernel.c — the one way out: flush, frame, log, power off. */
 PB_NORETURN void pb_exit(int status);
 PB_NORETURN void pb_panic(int status, const char *fmt, ...) PB_PRINTF(2, 3);

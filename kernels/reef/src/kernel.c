@@ -16,28 +16,8 @@
 #include "reef_loader.h"
 #include "reef_version.h"
 
-#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
-#define MB_INFO_MEMORY (1u << 0)
-#define MB_INFO_CMDLINE (1u << 2)
-#define MB_INFO_MODULES (1u << 3)
-#define MB_INFO_MMAP (1u << 6)
 #define MIB (1024u * 1024u)
 
-struct multiboot_info {
-	uint32_t flags;
-	uint32_t mem_lower, mem_upper;
-	uint32_t boot_device;
-	uint32_t cmdline;
-	uint32_t mods_count, mods_addr;
-	uint32_t syms[4];
-	uint32_t mmap_length, mmap_addr;
-};
-
-struct multiboot_module {
-	uint32_t start, end, string, reserved;
-};
-
-extern char _end[];
 PB_NORETURN void pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi);
 
 static void (*app_flush)(void);
@@ -85,57 +65,12 @@ k_set_flush(void (*flush)(void))
 	app_flush = flush;
 }
 
-static uintptr_t
-max_address(uintptr_t a, uintptr_t b)
-{
-	return a > b ? a : b;
-}
-
-/* The end of the image, the information structure, strings and modules. */
-static uintptr_t
-boot_data_end(const struct multiboot_info *mbi)
-{
-	uintptr_t end = (uintptr_t)_end;
-
-	end = max_address(end, (uintptr_t)mbi + sizeof *mbi);
-	if (mbi->flags & MB_INFO_CMDLINE)
-		end = max_address(end, mbi->cmdline + strlen((const char *)(uintptr_t)mbi->cmdline) + 1);
-	if (mbi->flags & MB_INFO_MMAP)
-		end = max_address(end, mbi->mmap_addr + mbi->mmap_length);
-	if (mbi->flags & MB_INFO_MODULES) {
-		const struct multiboot_module *m = (const void *)(uintptr_t)mbi->mods_addr;
-		end = max_address(end, (uintptr_t)(m + mbi->mods_count));
-		for (uint32_t i = 0; i < mbi->mods_count; i++) {
-			end = max_address(end, m[i].end);
-			if (m[i].string)
-				end = max_address(end, m[i].string +
-						  strlen((const char *)(uintptr_t)m[i].string) + 1);
-		}
-	}
-	return (end + 4095) & ~(uintptr_t)4095;
-}
-
-static const char *argv0 = "app";
-
-static void
-apply_option(const char *option)
-{
-	if (!strncmp(option, "argv0=", 6))
-		argv0 = option + 6;
-	else if (!strcmp(option, "log=quiet"))
-		pb_log_set_level(PB_LOG_QUIET);
-	else if (!strcmp(option, "log=normal"))
-		pb_log_set_level(PB_LOG_NORMAL);
-	else if (!strcmp(option, "log=verbose"))
-		pb_log_set_level(PB_LOG_VERBOSE);
-}
-
 void
 pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	static struct reef_abi abi;
 	const struct multiboot_module *mod;
-	const char *cmdline = NULL, *why = NULL;
+	const char *cmdline = NULL, *why = NULL, *argv0 = "app";
 	uintptr_t kheap, top, entry, app_end;
 	struct pb_cmdline cl;
 	char **argv;
@@ -154,7 +89,7 @@ pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 	if (top > 0xfffff000u)
 		top = 0xfffff000u;
 	/* the kernel's heap: from the boot data up to where apps are linked */
-	kheap = boot_data_end(mbi);
+	kheap = (pb_boot_data_end(mbi) + 4095) & ~(uintptr_t)4095;
 	if (kheap + 64 * 1024 > REEF_APP_BASE)
 		pb_panic(1, "the app module ends at %p, too close to %p where apps "
 			 "are loaded: it is too large for reef", (void *)kheap,
@@ -163,7 +98,7 @@ pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 	if (pb_cmdline_split(cmdline, &cl) < 0)
 		pb_panic(1, "cannot split the command line");
 	for (int i = 0; i < cl.noptions; i++)
-		apply_option(cl.options[i]);
+		pb_apply_option(cl.options[i], &argv0);
 	argv = malloc((size_t)(cl.nargs + 2) * sizeof *argv);
 	if (!argv)
 		pb_panic(1, "no memory for %d arguments", cl.nargs);
