@@ -19,6 +19,7 @@ struct dive_opts {
 	double timeout;         /* seconds, 0 = none */
 	const char *log_path;   /* kernel log (COM2) to this file, else stderr */
 	bool dry_run;           /* print what would run, run nothing */
+	int gdb_port;           /* stop at entry and wait for gdb here; 0 = no */
 	char **args;            /* the app's arguments */
 	int nargs;
 };

@@ -226,6 +226,11 @@ build_argv(const struct net *n, const struct dive_opts *o, struct argv_list *l,
 	arg(l, "-device");
 	arg(l, "isa-debug-exit,iobase=0xf4,iosize=0x04");
 	arg(l, "-no-reboot");
+	if (o->gdb_port) {
+		arg(l, "-gdb");
+		argf(l, "tcp:127.0.0.1:%d", o->gdb_port);
+		arg(l, "-S");
+	}
 	free(cmdline);
 	free(image);
 	return 0;
@@ -341,6 +346,32 @@ print_command(char **argv)
 	putchar('\n');
 }
 
+/*
+ * --gdb: QEMU stops before the first instruction; say how to attach, with
+ * the symbols of the net (the linked image, or the kernel and the module
+ * at the address reef loads apps).
+ */
+static void
+gdb_hint(const struct net *n, int port)
+{
+	const char *app = jv_str(jv_get(jv_get(n->json, "app"), "dir"));
+	char *elf = app ? xasprintf("%s/build/net.elf", app) : NULL;
+	char *syms = elf && fs_is_file(elf) ? elf : fs_join(n->dir, "image");
+
+	/* no "set architecture i386": QEMU's x86_64 stub describes the
+	 * target, and 32-bit code debugs fine with it */
+	fprintf(stderr, "diver: the net waits for gdb on 127.0.0.1:%d; attach with\n"
+		"  gdb -q -ex 'symbol-file %s'", port, syms);
+	if (app)
+		fprintf(stderr, " -ex 'directory %s'", app);
+	if (jv_get(n->json, "module"))
+		fprintf(stderr, " -ex 'add-symbol-file %s/module 0x01000000'", n->dir);
+	fprintf(stderr, " -ex 'target remote 127.0.0.1:%d'\n", port);
+	if (syms != elf)
+		free(syms);
+	free(elf);
+}
+
 static struct vm *
 qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	   struct dv_err *e)
@@ -354,6 +385,8 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 		free_argv(l.v);
 		return NULL;
 	}
+	if (o->gdb_port)
+		gdb_hint(n, o->gdb_port);
 	if (o->dry_run) {
 		print_command(l.v);
 		free_argv(l.v);

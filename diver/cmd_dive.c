@@ -20,7 +20,7 @@
 #include "slurm.h"
 #include "strbuf.h"
 
-enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN,
+enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN, OPT_GDB,
        OPT_SLURM, OPT_SRUN_ARGS, OPT_STAGE_DIR, OPT_NODE_DIVER, OPT_LIST_OPTIONS };
 
 static const struct cli_opt options[] = {
@@ -32,6 +32,7 @@ static const struct cli_opt options[] = {
 	{ OPT_TIMEOUT, "timeout", "S", "stop the net after S seconds; exit 124" },
 	{ OPT_LOG, "log", "FILE", "write the kernel log to FILE instead of stderr" },
 	{ OPT_DRY_RUN, "dry-run", NULL, "print the command that would run" },
+	{ OPT_GDB, "gdb", "[=PORT]", "stop at the first instruction and wait for gdb (port 1234)" },
 	{ OPT_SLURM, "slurm", NULL, "run on compute nodes allocated by Slurm (salloc + srun)" },
 	{ 'N', "nodes", "N", "with --slurm: nodes to allocate" },
 	{ 'n', "ntasks", "N", "with --slurm: nets to run, one per node by default" },
@@ -144,6 +145,12 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 			break;
 		case OPT_LOG: o->log_path = arg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_GDB:
+			o->gdb_port = arg ? (int)strtol(arg, &end, 10) : 1234;
+			if ((arg && *end) || o->gdb_port < 1 || o->gdb_port > 65535)
+				return cli_usage_error("diver dive", "--gdb=%s: expected a "
+						       "TCP port", arg);
+			break;
 		case 'h': cli_help(stdout, &command); exit(0);
 		case OPT_LIST_OPTIONS: cli_list_options(stdout, &command); exit(0);
 		default: return cli_usage_error("diver dive", "bad option");

@@ -16,8 +16,10 @@ cli_next(const struct cli_cmd *cmd, int argc, char **argv, char **arg)
 	int c;
 
 	for (const struct cli_opt *o = cmd->opts; o->name && n < 63; o++, n++) {
+		/* an argument named "[=PORT]" is optional: --gdb or --gdb=1234 */
 		longopts[n] = (struct option){ o->name,
-			o->arg ? required_argument : no_argument, NULL, o->id };
+			!o->arg ? no_argument : o->arg[0] == '[' ? optional_argument :
+			required_argument, NULL, o->id };
 		if (o->id > 0 && o->id < 256 && s + 3 < sizeof shortopts) {
 			shortopts[s++] = (char)o->id;
 			if (o->arg)
@@ -49,7 +51,7 @@ cli_help(FILE *f, const struct cli_cmd *cmd)
 			strbuf_addstr(&sb, "    ");
 		strbuf_addf(&sb, "--%s", o->name);
 		if (o->arg)
-			strbuf_addf(&sb, " %s", o->arg);
+			strbuf_addf(&sb, o->arg[0] == '[' ? "%s" : " %s", o->arg);
 		if (sb.len <= 26)
 			fprintf(f, "  %-26s %s\n", sb.buf, o->help);
 		else

@@ -20,7 +20,8 @@
 struct cli_opt {
 	int id;                 /* short option character, or a value > 255 */
 	const char *name;       /* long option name */
-	const char *arg;        /* argument name, NULL when it takes none */
+	const char *arg;        /* argument name, NULL when it takes none;
+				   "[=NAME]" for an optional one (--opt=VALUE) */
 	const char *help;
 };
 
