@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,11 +107,64 @@ kvm_is_real(void)
 	return flags && module;
 }
 
+/*
+ * --accel auto: KVM only when it is hardware virtualization (a nested,
+ * paravirtual KVM is far slower than TCG — host-facts.md).  The choice is
+ * remembered in the cache, keyed by the host (kernel, CPU model) and the
+ * QEMU binary, and said once on stderr when it is first made.
+ */
+static const char *
+auto_accel(const struct home *h)
+{
+	struct utsname u;
+	struct stat st;
+	char key[512], *path = h ? fs_join(h->cache, "accel.json") : NULL;
+	const char *accel;
+	jv *v;
+
+	uname(&u);
+	if (stat(qemu_binary(), &st) < 0)
+		memset(&st, 0, sizeof st);
+	snprintf(key, sizeof key, "%s %s %s %s %lld", u.nodename, u.release,
+		 u.machine, qemu_binary(), (long long)st.st_mtime);
+	v = path && fs_is_file(path) ? jv_load_file(path, 65536, NULL) : NULL;
+	if (v && jv_str(jv_get(v, "host")) && !strcmp(jv_str(jv_get(v, "host")), key) &&
+	    jv_str(jv_get(v, "accel")) &&
+	    (!strcmp(jv_str(jv_get(v, "accel")), "kvm") ||
+	     !strcmp(jv_str(jv_get(v, "accel")), "tcg"))) {
+		accel = !strcmp(jv_str(jv_get(v, "accel")), "kvm") ? "kvm" : "tcg";
+		jv_free(v);
+		free(path);
+		return accel;
+	}
+	jv_free(v);
+	accel = kvm_is_real() ? "kvm" : "tcg";
+	fprintf(stderr, "diver: --accel auto chose %s: %s; remembered in %s "
+		"(--accel kvm or tcg overrides)\n", !strcmp(accel, "kvm") ? "KVM" : "TCG",
+		!strcmp(accel, "kvm") ? "/dev/kvm with hardware virtualization (vmx/svm)"
+				      : "no /dev/kvm with hardware virtualization here "
+					"(a paravirtual KVM is slower than TCG)",
+		path ? path : "nothing");
+	if (path) {
+		jv *o = jv_object();
+		char *text;
+		jv_set(o, "host", jv_string(key));
+		jv_set(o, "accel", jv_string(accel));
+		text = jv_dump(o, JV_PRETTY);
+		fs_write_atomic(path, text, strlen(text), 0644, NULL);
+		free(text);
+		jv_free(o);
+	}
+	free(path);
+	return accel;
+}
+
 static int
-choose_accel(const char *want, const char **accel, struct dv_err *e)
+choose_accel(const struct home *h, const char *want, const char **accel,
+	     struct dv_err *e)
 {
 	if (!want || !strcmp(want, "auto")) {
-		*accel = kvm_is_real() ? "kvm" : "tcg";
+		*accel = auto_accel(h);
 		return 0;
 	}
 	if (!strcmp(want, "tcg")) {
@@ -171,13 +226,13 @@ opt_escape(const char *s)
 }
 
 static int
-build_argv(const struct net *n, const struct dive_opts *o, struct argv_list *l,
-	   struct dv_err *e)
+build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
+	   struct argv_list *l, struct dv_err *e)
 {
 	const char *accel = "tcg";
 	char *image = fs_join(n->dir, "image"), *cmdline;
 
-	if (choose_accel(o->accel, &accel, e) < 0) {
+	if (choose_accel(h, o->accel, &accel, e) < 0) {
 		free(image);
 		return -1;
 	}
@@ -380,8 +435,7 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	const char *console = jv_str(jv_get(jv_get(n->json, "interface"), "console"));
 	struct vm *vm;
 
-	(void)h;
-	if (build_argv(n, o, &l, e) < 0) {
+	if (build_argv(h, n, o, &l, e) < 0) {
 		free_argv(l.v);
 		return NULL;
 	}

@@ -111,8 +111,10 @@ test_expect_success '--log writes the kernel log to a file' '
 '
 
 test_expect_success 'accel auto does not pick a KVM that is not real hardware virtualization' '
-	use_home site &&
-	diver dive dbg --dry-run >cmd &&
+	use_home site && rm -f "$DIVER_HOME/cache/accel.json" &&
+	diver dive dbg --dry-run >cmd 2>err &&
+	grep -E "^diver: --accel auto chose (KVM|TCG): .*remembered in $DIVER_HOME/cache/accel.json" err &&
+	diver dive dbg --dry-run >cmd2 2>err2 && ! grep "accel auto" err2 && cmp cmd cmd2 &&
 	if grep -qE "^flags.* (vmx|svm)" /proc/cpuinfo && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
 		grep -- "-accel kvm" cmd
 	else
