@@ -31,6 +31,9 @@
 struct vm {
 	pid_t pid;
 	int to_guest, from_guest, sigfd;
+	int from_log;                   /* COM2 through diver, or -1 (--log FILE) */
+	bool log_pipe;                  /* make that pipe */
+	struct strbuf logline;          /* the log's unfinished line */
 	sigset_t oldmask;
 	struct console con;
 	char **argv;
@@ -275,7 +278,11 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 		argf(l, "file,id=com2,path=%s", esc);
 		free(esc);
 	} else
-		arg(l, "file,id=com2,path=/dev/fd/2,append=on");
+		/* through diver (fd 3 in QEMU), so that log lines reach stderr
+		 * whole, never cut by the console's output; --dry-run shows a
+		 * command that works on its own */
+		arg(l, o->dry_run ? "file,id=com2,path=/dev/fd/2,append=on"
+				  : "file,id=com2,path=/dev/fd/3,append=on");
 	arg(l, "-device");
 	arg(l, "isa-serial,chardev=com2,iobase=0x2f8,irq=3");
 	arg(l, "-device");
@@ -312,11 +319,13 @@ qemu_probe(const struct dive_opts *o, struct dv_err *e)
 }
 
 static void
-child_exec(struct vm *vm, int in, int out)
+child_exec(struct vm *vm, int in, int out, int log)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
+	if (log >= 0 && (log == 3 ? fcntl(3, F_SETFD, 0) : dup2(log, 3)) < 0)
+		_exit(127);
 	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	execvp(vm->argv[0], vm->argv);
@@ -337,6 +346,9 @@ qemu_stop(struct vm *vm)
 		close(vm->to_guest);
 	if (vm->from_guest >= 0)
 		close(vm->from_guest);
+	if (vm->from_log >= 0)
+		close(vm->from_log);
+	strbuf_release(&vm->logline);
 	if (vm->sigfd >= 0)
 		close(vm->sigfd);
 	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
@@ -348,12 +360,12 @@ qemu_stop(struct vm *vm)
 static int
 spawn(struct vm *vm, struct dv_err *e)
 {
-	int in[2], out[2];
+	int in[2], out[2], log[2] = { -1, -1 };
 	sigset_t mask;
 
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return dv_errno(e, "cannot make a pipe");
-	if (pipe2(out, O_CLOEXEC) < 0) {
+	if (pipe2(out, O_CLOEXEC) < 0 || (vm->log_pipe && pipe2(log, O_CLOEXEC) < 0)) {
 		close(in[0]);
 		close(in[1]);
 		return dv_errno(e, "cannot make a pipe");
@@ -367,11 +379,14 @@ spawn(struct vm *vm, struct dv_err *e)
 	vm->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	vm->pid = vm->sigfd < 0 ? -1 : fork();
 	if (vm->pid == 0)
-		child_exec(vm, in[0], out[1]);
+		child_exec(vm, in[0], out[1], log[1]);
 	close(in[0]);
 	close(out[1]);
+	if (log[1] >= 0)
+		close(log[1]);
 	vm->to_guest = in[1];
 	vm->from_guest = out[0];
+	vm->from_log = log[0];
 	if (vm->pid < 0)
 		return dv_errno(e, "cannot start %s", vm->argv[0]);
 	fcntl(vm->to_guest, F_SETFL, O_NONBLOCK);
@@ -453,7 +468,9 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	vm = xcalloc(1, sizeof *vm);
 	vm->argv = l.v;
 	vm->timeout = o->timeout;
-	vm->to_guest = vm->from_guest = vm->sigfd = -1;
+	vm->to_guest = vm->from_guest = vm->sigfd = vm->from_log = -1;
+	vm->log_pipe = !o->log_path;
+	strbuf_init(&vm->logline);
 	console_init(&vm->con, !console || !strcmp(console, "framed-uart-1"));
 	if (spawn(vm, e) < 0) {
 		qemu_stop(vm);
@@ -529,6 +546,32 @@ on_guest_output(struct pump *p)
 	}
 }
 
+/* Kernel log bytes: complete lines go to stderr, the rest waits. */
+static void
+on_log(struct pump *p)
+{
+	struct vm *vm = p->vm;
+	ssize_t n = read(vm->from_log, p->buf, IO_CHUNK);
+	char *nl;
+	size_t whole;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0)
+		strbuf_add(&vm->logline, p->buf, (size_t)n);
+	nl = vm->logline.len ? memrchr(vm->logline.buf, '\n', vm->logline.len) : NULL;
+	whole = n <= 0 ? vm->logline.len : nl ? (size_t)(nl - vm->logline.buf) + 1 : 0;
+	if (whole) {
+		fs_write_all(STDERR_FILENO, vm->logline.buf, whole);
+		memmove(vm->logline.buf, vm->logline.buf + whole, vm->logline.len - whole);
+		strbuf_setlen(&vm->logline, vm->logline.len - whole);
+	}
+	if (n <= 0) {
+		close(vm->from_log);
+		vm->from_log = -1;
+	}
+}
+
 static void
 on_stdin(struct pump *p)
 {
@@ -588,15 +631,16 @@ static void
 pump_once(struct pump *p)
 {
 	struct vm *vm = p->vm;
-	struct pollfd fds[4] = {
+	struct pollfd fds[5] = {
 		{ vm->sigfd, POLLIN, 0 },
 		{ vm->from_guest, POLLIN, 0 },
 		{ p->stdin_open && console_queued(&vm->con) < (1 << 20) && !vm->exited
 			  ? STDIN_FILENO : -1, POLLIN, 0 },
 		{ console_pending(&vm->con) && !vm->exited ? vm->to_guest : -1,
 		  POLLOUT, 0 },
+		{ vm->from_log, POLLIN, 0 },
 	};
-	int n = poll(fds, 4, poll_timeout(p));
+	int n = poll(fds, 5, poll_timeout(p));
 
 	if (n == 0 && p->deadline && !p->timed_out) {
 		p->timed_out = true;
@@ -613,6 +657,8 @@ pump_once(struct pump *p)
 		on_stdin(p);
 	if (fds[3].revents)
 		on_guest_writable(p);
+	if (fds[4].revents)
+		on_log(p);
 }
 
 static int
@@ -657,7 +703,7 @@ qemu_wait(struct vm *vm, int *status, struct dv_err *e)
 		p.deadline = now_seconds() + vm->timeout;
 	p.buf = xmalloc(IO_CHUNK);
 	p.out = xmalloc(IO_CHUNK);
-	while (!vm->exited || vm->from_guest >= 0)
+	while (!vm->exited || vm->from_guest >= 0 || vm->from_log >= 0)
 		pump_once(&p);
 	rc = exit_status(&p, status, e);
 	free(p.buf);

@@ -122,6 +122,24 @@ test_expect_success 'accel auto does not pick a KVM that is not real hardware vi
 	fi
 '
 
+test_expect_success 'kernel log lines reach stderr whole, never cut by the console' '
+	use_home site && diver init lines pebble >/dev/null && cat >lines/main.c <<-\C &&
+	#include <stdio.h>
+	int main(void) {
+		for (int i = 0; i < 20; i++) {
+			fprintf(stderr, "log %d begins", i);
+			printf("OUT %d\n", i); fflush(stdout);
+			fprintf(stderr, " and ends\n");
+		}
+		return 0;
+	}
+	C
+	diver build -q lines >/dev/null 2>&1 &&
+	diver dive lines --accel tcg >both 2>&1 &&
+	test "$(grep -c "^log [0-9]* begins and ends$" both)" = 20 &&
+	test "$(grep -c "^OUT [0-9]*$" both)" = 20
+'
+
 test_expect_success 'errors: no net, unknown mode, bad options' '
 	use_home site &&
 	expect_error "has no net yet; run .diver build" diver dive "$TMP/site" &&
