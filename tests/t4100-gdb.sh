@@ -14,6 +14,7 @@ test_expect_success 'gdb stops a pebble net in main and lets it finish' '
 	port=$((30000 + RANDOM % 20000))
 	diver dive app --accel tcg --gdb=$port -- hi >out 2>err &
 	pid=$!
+	at_exit "kill -KILL $pid"      # should gdb never come
 	for i in $(seq 50); do grep -q "target remote" err 2>/dev/null && break; sleep 0.1; done
 	grep "^diver: the net waits for gdb on 127.0.0.1:$port; attach with" err
 	sed -n "s/^  gdb /gdb /p" err | grep "symbol-file $TMP/app/build/net.elf"
