@@ -5,7 +5,9 @@
 #           RUNS) against `grep -c WORD catalog.json` on the same catalog
 #   pull:   `diver pull` of a 1 GiB package from nginx on 127.0.0.1 (fresh
 #           cache each run, best of RUNS) against `curl -o FILE` of the
-#           same URL; peak RSS of both from GNU time
+#           same URL, and against `curl -o FILE && sync FILE` (curl plus
+#           the fsync that diver does before it renames a package into the
+#           cache); peak RSS of both from GNU time
 #
 # Environment: N (kernels, default 100000), PULL_MB (default 1024), RUNS
 # (default 5), BENCH_DIR (scratch, default /tmp/diver-bench-client).
@@ -95,7 +97,7 @@ export DIVER_HOME="$DIR/home-pull"
 rm -rf "$DIVER_HOME"
 diver trust add pull/key.pub >/dev/null
 diver source add web "$NGINX_URL" >/dev/null
-best_pull="" best_curl=""
+best_pull="" best_curl="" best_sync=""
 for _ in $(seq "$RUNS"); do
 	rm -rf "$DIVER_HOME/cache" "$DIVER_HOME/data/unpacked"
 	s=$(now); /usr/bin/time -f %M -o pull.rss diver pull -q huge; t=$(calc "$(now) - $s")
@@ -103,12 +105,17 @@ for _ in $(seq "$RUNS"); do
 	rm -f curl.out
 	s=$(now); /usr/bin/time -f %M -o curl.rss curl -s -o curl.out "$url"; t=$(calc "$(now) - $s")
 	[ -z "$best_curl" ] || [ "$(calc "$t < $best_curl")" = 1 ] && best_curl=$t
+	rm -f curl.out
+	s=$(now); curl -s -o curl.out "$url" && sync curl.out; t=$(calc "$(now) - $s")
+	[ -z "$best_sync" ] || [ "$(calc "$t < $best_sync")" = 1 ] && best_sync=$t
 done
+rm -f curl.out
 
 printf '\ndiver on %s cores; search: median of %s warm runs; pull: best of %s\n' "$(nproc)" "$RUNS" "$RUNS"
 printf 'search %d kernels (%s MB catalog): first run %s ms (builds the index), warm %s ms (%d hits), no match %s ms; grep -c %s ms; ratio %.2f\n' \
 	"$N" "$(calc "$(stat -c %s big/catalog.json) / 1000000" | awk '{ printf "%.0f", $1 }')" \
 	"$(ms "$first")" "$(ms "$s_warm")" "$hits" "$(ms "$s_none")" "$(ms "$g_warm")" "$(calc "$s_warm / $g_warm")"
-printf 'pull %d MiB: diver %.2f s, curl %.2f s, ratio %.2f; peak RSS diver %.1f MiB, curl %.1f MiB\n' \
+printf 'pull %d MiB: diver %.2f s, curl %.2f s, ratio %.2f; curl+fsync %.2f s, ratio %.2f; peak RSS diver %.1f MiB, curl %.1f MiB\n' \
 	"$PULL_MB" "$best_pull" "$best_curl" "$(calc "$best_pull / $best_curl")" \
+	"$best_sync" "$(calc "$best_pull / $best_sync")" \
 	"$(calc "$(tail -n1 pull.rss) / 1024")" "$(calc "$(tail -n1 curl.rss) / 1024")"

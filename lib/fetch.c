@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,12 +226,115 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	return 0;
 }
 
+/*
+ * The hasher: a second thread hashes DEST.part behind the writer, reading
+ * back from the page cache what the transfer wrote, so that SHA-256 runs
+ * beside the network instead of after each chunk.  pos..end is written and
+ * not yet hashed; both change under the lock, so pos == end means the
+ * thread is idle.
+ */
+struct hasher {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	struct sha256 *hash;
+	int fd;
+	uint64_t pos, end;
+	bool done, io_error;
+};
+
+static void *
+hasher_run(void *arg)
+{
+	struct hasher *h = arg;
+	unsigned char *buf = xmalloc(CHUNK);
+	uint64_t pos, end;
+	ssize_t n;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (h->pos == h->end && !h->done)
+			pthread_cond_wait(&h->more, &h->lock);
+		if (h->pos == h->end || h->io_error)
+			break;
+		pos = h->pos;
+		end = h->end;
+		pthread_mutex_unlock(&h->lock);
+		n = pread(h->fd, buf, end - pos < CHUNK ? end - pos : CHUNK, (off_t)pos);
+		if (n > 0)
+			sha256_update(h->hash, buf, (size_t)n);
+		pthread_mutex_lock(&h->lock);
+		if (n <= 0)
+			h->io_error = true;
+		else
+			h->pos += (uint64_t)n;
+	}
+	pthread_mutex_unlock(&h->lock);
+	free(buf);
+	return NULL;
+}
+
+static int
+hasher_start(struct hasher *h, int fd, struct sha256 *hash, uint64_t pos)
+{
+	h->fd = fd;
+	h->hash = hash;
+	h->pos = h->end = pos;
+	h->done = h->io_error = false;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->more, NULL);
+	if (pthread_create(&h->thread, NULL, hasher_run, h)) {
+		pthread_cond_destroy(&h->more);
+		pthread_mutex_destroy(&h->lock);
+		return -1;
+	}
+	return 0;
+}
+
+/* The file now holds bytes up to end. */
+static void
+hasher_advance(struct hasher *h, uint64_t end)
+{
+	pthread_mutex_lock(&h->lock);
+	h->end = end;
+	pthread_cond_signal(&h->more);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Forget everything: the file starts over (only when nothing is pending). */
+static void
+hasher_restart(struct hasher *h)
+{
+	pthread_mutex_lock(&h->lock);
+	sha256_reset(h->hash);
+	h->pos = h->end = 0;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Hash what is left and stop; -1 when the file could not be read back. */
+static int
+hasher_finish(struct hasher *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->done = true;
+	pthread_cond_signal(&h->more);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->more);
+	pthread_mutex_destroy(&h->lock);
+	return h->io_error ? -1 : 0;
+}
+
+/* Start writing back every this many bytes, so the last fsync is short. */
+#define WRITEBACK (8 * 1024 * 1024)
+
 struct filebuf {
 	CURL *c;
 	int fd;
-	struct sha256 *hash;
+	struct hasher *hasher;
 	uint64_t offset;        /* bytes of DEST.part kept from before */
 	uint64_t received;      /* bytes written in this transfer */
+	uint64_t flushed;       /* write-back started up to here */
 	uint64_t limit;         /* most bytes DEST may have; 0: none */
 	bool checked;           /* the response code was looked at */
 	bool too_big, io_error;
@@ -240,6 +344,7 @@ static size_t
 file_write(char *data, size_t size, size_t n, void *arg)
 {
 	struct filebuf *f = arg;
+	uint64_t end;
 
 	(void)size;
 	if (!f->checked) {
@@ -252,8 +357,8 @@ file_write(char *data, size_t size, size_t n, void *arg)
 				f->io_error = true;
 				return 0;
 			}
-			sha256_reset(f->hash);
-			f->offset = 0;
+			hasher_restart(f->hasher);
+			f->offset = f->flushed = 0;
 		}
 	}
 	if (f->limit && f->offset + f->received + n > f->limit) {
@@ -264,8 +369,14 @@ file_write(char *data, size_t size, size_t n, void *arg)
 		f->io_error = true;
 		return 0;
 	}
-	sha256_update(f->hash, data, n);
 	f->received += n;
+	end = f->offset + f->received;
+	hasher_advance(f->hasher, end);
+	if (end - f->flushed >= WRITEBACK) {
+		sync_file_range(f->fd, (off_t)f->flushed, (off_t)(end - f->flushed),
+				SYNC_FILE_RANGE_WRITE);
+		f->flushed = end;
+	}
 	return n;
 }
 
@@ -331,12 +442,31 @@ transfer(const char *url, struct filebuf *f, const struct fetch_opts *o,
 	return ret;
 }
 
+/* transfer() with the hasher beside it, from f->offset on. */
+static int
+download(const char *url, struct filebuf *f, struct sha256 *hash,
+	 const struct fetch_opts *o, struct dv_err *e)
+{
+	struct hasher h;
+	int rc;
+
+	if (hasher_start(&h, f->fd, hash, f->offset) < 0)
+		return dv_errf(e, "cannot download '%s': cannot start a thread", url);
+	f->hasher = &h;
+	rc = transfer(url, f, o, e);
+	if (hasher_finish(&h) < 0 && rc == 0)
+		rc = dv_errf(e, "cannot read back the download of '%s' to hash it", url);
+	f->hasher = NULL;
+	return rc;
+}
+
 int
 fetch_to_file(const char *url, const char *dest, const struct fetch_opts *o,
 	      struct dv_err *e)
 {
 	char *part = xasprintf("%s.part", dest), hex[SHA256_HEX];
 	struct filebuf f = { 0 };
+	struct sha256 *hash = NULL;
 	int rc = -1;
 
 	f.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -351,9 +481,9 @@ fetch_to_file(const char *url, const char *dest, const struct fetch_opts *o,
 		dv_errno(e, "cannot write '%s'", part);
 		goto out;
 	}
-	f.hash = sha256_new();
+	hash = sha256_new();
 	f.limit = o->size ? o->size : o->max;
-	if (hash_existing(f.fd, f.hash, &f.offset) < 0) {
+	if (hash_existing(f.fd, hash, &f.offset) < 0) {
 		dv_errno(e, "cannot read '%s'", part);
 		goto out;
 	}
@@ -362,15 +492,15 @@ fetch_to_file(const char *url, const char *dest, const struct fetch_opts *o,
 			dv_errno(e, "cannot truncate '%s'", part);
 			goto out;
 		}
-		sha256_reset(f.hash);
+		sha256_reset(hash);
 		f.offset = 0;
 	}
-	if (!(o->size && f.offset == o->size) && transfer(url, &f, o, e) < 0) {
+	if (!(o->size && f.offset == o->size) && download(url, &f, hash, o, e) < 0) {
 		if (f.too_big || f.offset + f.received == 0)
 			unlink(part);   /* nothing worth resuming */
 		goto out;
 	}
-	sha256_final_hex(f.hash, hex);
+	sha256_final_hex(hash, hex);
 	if ((o->size && f.offset + f.received != o->size) ||
 	    (o->sha256 && strcmp(hex, o->sha256))) {
 		dv_errf(e, "the download of '%s' does not match the signed catalog "
@@ -389,8 +519,7 @@ fetch_to_file(const char *url, const char *dest, const struct fetch_opts *o,
 out:
 	if (f.fd >= 0)
 		close(f.fd);
-	if (f.hash)
-		sha256_free(f.hash);
+	sha256_free(hash);
 	free(part);
 	return rc;
 }
