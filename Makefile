@@ -19,7 +19,8 @@ BUILD ?= build
 
 PKGS := libarchive libzstd libcurl jansson libcmark openssl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libcurl: headers only; lib/fetch.c opens it when a download starts
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT := -O2 -g
@@ -30,7 +31,7 @@ endif
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP \
 	-Ilib $(PKG_CFLAGS) -DDIVER_DATADIR='"$(DATADIR)"' $(CFLAGS)
 ALL_LDFLAGS := $(OPT) $(LDFLAGS)
-LIBS := $(PKG_LIBS) -lpthread
+LIBS := $(PKG_LIBS) -lpthread -ldl
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

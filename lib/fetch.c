@@ -3,6 +3,7 @@
  * then, checked, to DEST.
  */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -50,38 +51,82 @@ env_seconds(const char *name, long def)
 	return *end || s < 1 ? def : s;
 }
 
+/*
+ * libcurl is opened when the first download starts, not linked: its 30
+ * libraries (GnuTLS, Kerberos, LDAP, ICU...) took ~20 ms of every diver
+ * start, searches included.  The header still gives the types, constants
+ * and ABI; only these entry points are looked up.
+ */
+#define LIBCURL_SONAME "libcurl.so.4"
+
+static struct {
+	bool loaded;
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	CURLcode (*easy_perform)(CURL *);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+} lc;
+
+static int
+libcurl_load(struct dv_err *e)
+{
+	static const char *const names[] = {
+		"curl_global_init", "curl_easy_init", "curl_easy_setopt",
+		"curl_easy_getinfo", "curl_easy_perform", "curl_easy_cleanup",
+		"curl_easy_strerror",
+	};
+	void **slots[] = {
+		(void **)&lc.global_init, (void **)&lc.easy_init,
+		(void **)&lc.easy_setopt, (void **)&lc.easy_getinfo,
+		(void **)&lc.easy_perform, (void **)&lc.easy_cleanup,
+		(void **)&lc.easy_strerror,
+	};
+	void *so;
+
+	if (lc.loaded)
+		return 0;
+	if (!(so = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)))
+		return dv_errf(e, "cannot load libcurl (%s): install libcurl4 "
+			       "(scripts/install-deps does)", dlerror());
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!(*slots[i] = dlsym(so, names[i])))
+			return dv_errf(e, "'%s' has no '%s': install libcurl4 7.85 or "
+				       "newer", LIBCURL_SONAME, names[i]);
+	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return dv_errf(e, "cannot initialize libcurl");
+	lc.loaded = true;
+	return 0;
+}
+
 /* A configured handle for url; errbuf receives libcurl's detail. */
 static CURL *
 handle(const char *url, char errbuf[CURL_ERROR_SIZE], struct dv_err *e)
 {
-	static bool initialized;
 	CURL *c;
 
-	if (!initialized) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			dv_errf(e, "cannot initialize libcurl");
-			return NULL;
-		}
-		initialized = true;
-	}
-	if (!(c = curl_easy_init())) {
+	if (libcurl_load(e) < 0)
+		return NULL;
+	if (!(c = lc.easy_init())) {
 		dv_errf(e, "cannot initialize libcurl");
 		return NULL;
 	}
 	errbuf[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "diver/0.1 (libcurl)");
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, env_seconds("DIVER_FETCH_CONNECT", 15));
+	lc.easy_setopt(c, CURLOPT_URL, url);
+	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lc.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	lc.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	lc.easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(c, CURLOPT_USERAGENT, "diver/0.1 (libcurl)");
+	lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, env_seconds("DIVER_FETCH_CONNECT", 15));
 	/* a server that sends nothing for this long is given up on */
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, env_seconds("DIVER_FETCH_STALL", 30));
+	lc.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	lc.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, env_seconds("DIVER_FETCH_STALL", 30));
 	return c;
 }
 
@@ -91,14 +136,14 @@ describe(CURL *c, CURLcode rc, const char *errbuf, char *out, size_t len)
 {
 	long code = 0;
 
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	lc.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_HTTP_RETURNED_ERROR && code)
 		snprintf(out, len, "HTTP %ld", code);
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		snprintf(out, len, "the server stalled (%s)",
-			 errbuf[0] ? errbuf : curl_easy_strerror(rc));
+			 errbuf[0] ? errbuf : lc.easy_strerror(rc));
 	else
-		snprintf(out, len, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		snprintf(out, len, "%s", errbuf[0] ? errbuf : lc.easy_strerror(rc));
 }
 
 /* --- to memory --- */
@@ -133,16 +178,16 @@ fetch_to_buf(const char *url, size_t max, struct strbuf *out, struct dv_err *e)
 	if (!c)
 		return -1;
 	strbuf_reset(out);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, mem_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &m);
-	rc = curl_easy_perform(c);
+	lc.easy_setopt(c, CURLOPT_WRITEFUNCTION, mem_write);
+	lc.easy_setopt(c, CURLOPT_WRITEDATA, &m);
+	rc = lc.easy_perform(c);
 	if (m.too_big)
 		dv_errf(e, "'%s' is larger than %zu bytes: refusing it", url, max);
 	else if (rc != CURLE_OK) {
 		describe(c, rc, errbuf, why, sizeof why);
 		dv_errf(e, "cannot download '%s': %s", url, why);
 	}
-	curl_easy_cleanup(c);
+	lc.easy_cleanup(c);
 	return m.too_big || rc != CURLE_OK ? -1 : 0;
 }
 
@@ -349,7 +394,7 @@ file_write(char *data, size_t size, size_t n, void *arg)
 	(void)size;
 	if (!f->checked) {
 		long code = 0;
-		curl_easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &code);
+		lc.easy_getinfo(f->c, CURLINFO_RESPONSE_CODE, &code);
 		f->checked = true;
 		if (f->offset && code != 206) {
 			/* the server ignored the Range: start over */
@@ -408,22 +453,22 @@ transfer(const char *url, struct filebuf *f, const struct fetch_opts *o,
 
 	if (!(f->c = handle(url, errbuf, e)))
 		return -1;
-	curl_easy_setopt(f->c, CURLOPT_WRITEFUNCTION, file_write);
-	curl_easy_setopt(f->c, CURLOPT_WRITEDATA, f);
+	lc.easy_setopt(f->c, CURLOPT_WRITEFUNCTION, file_write);
+	lc.easy_setopt(f->c, CURLOPT_WRITEDATA, f);
 	/* CURLOPT_RANGE, not RESUME_FROM: a server that ignores the range
 	 * answers 200 with everything, and file_write starts over */
 	if (f->offset) {
 		snprintf(range, sizeof range, "%llu-", (unsigned long long)f->offset);
-		curl_easy_setopt(f->c, CURLOPT_RANGE, range);
+		lc.easy_setopt(f->c, CURLOPT_RANGE, range);
 	}
 	if (o->progress && isatty(STDERR_FILENO)) {
 		clock_gettime(CLOCK_MONOTONIC, &p.start);
 		p.last = p.start;
-		curl_easy_setopt(f->c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(f->c, CURLOPT_XFERINFODATA, &p);
-		curl_easy_setopt(f->c, CURLOPT_NOPROGRESS, 0L);
+		lc.easy_setopt(f->c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		lc.easy_setopt(f->c, CURLOPT_XFERINFODATA, &p);
+		lc.easy_setopt(f->c, CURLOPT_NOPROGRESS, 0L);
 	}
-	rc = curl_easy_perform(f->c);
+	rc = lc.easy_perform(f->c);
 	if (p.drawn)
 		draw(&p, f->received, true);
 	if (f->too_big) {
@@ -437,7 +482,7 @@ transfer(const char *url, struct filebuf *f, const struct fetch_opts *o,
 			      f->offset + f->received
 			      ? "; run the command again to resume" : "");
 	}
-	curl_easy_cleanup(f->c);
+	lc.easy_cleanup(f->c);
 	f->c = NULL;
 	return ret;
 }

@@ -9,6 +9,9 @@
  * gives up after a while instead of hanging); a progress bar on a terminal;
  * one-line errors naming the URL.  Does not own where files go or locking:
  * callers hold a lock on DEST when several processes may fetch it.
+ * libcurl is opened (dlopen) by the first download, so that commands that
+ * never download do not pay for loading it; a host without libcurl4 gets
+ * an error from that download.
  */
 #ifndef DIVER_FETCH_H
 #define DIVER_FETCH_H
