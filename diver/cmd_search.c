@@ -168,6 +168,8 @@ collect_rows(const struct home *h, struct sources *s, const struct filter *f,
 	     struct hit **hits, size_t *n, struct dv_err *e)
 {
 	char *lower = f->text ? xstrdup(f->text) : NULL;
+	/* every row that matches holds this in its line */
+	const char *needle = lower ? lower : f->tag ? f->tag : f->mode ? f->mode : "";
 	size_t alloc = 0;
 
 	for (char *p = lower; p && *p; p++)
@@ -180,7 +182,7 @@ collect_rows(const struct home *h, struct sources *s, const struct filter *f,
 			free(lower);
 			return -1;
 		}
-		while (search_index_next(&ix, &r)) {
+		while (search_index_next_containing(&ix, needle, &r)) {
 			struct hit *k;
 			if (!row_matches(f, lower, &r))
 				continue;

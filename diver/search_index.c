@@ -201,6 +201,56 @@ search_index_next(struct search_index *ix, struct search_row *row)
 	return 1;
 }
 
+/*
+ * memmem by way of memchr (vectorized in glibc, unlike memmem's two-way
+ * search) on the needle's rarest letter, by English letter frequency.
+ */
+static const char *
+find(const char *hay, size_t len, const char *needle, size_t n)
+{
+	static const char common[] = " etaoinshrdlcumwfgypbvkjxqz";
+	size_t pick = 0, best = 0;
+	const char *p = hay, *end = hay + len, *c;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t rank = (c = strchr(common, needle[i])) && needle[i]
+			      ? (size_t)(c - common) : sizeof common;
+		if (rank > best) {
+			best = rank;
+			pick = i;
+		}
+	}
+	while (p + pick < end &&
+	       (c = memchr(p + pick, needle[pick], (size_t)(end - p - pick)))) {
+		const char *start = c - pick;
+		if ((size_t)(end - start) < n)
+			return NULL;
+		if (!memcmp(start, needle, n))
+			return start;
+		p = start + 1;
+	}
+	return NULL;
+}
+
+int
+search_index_next_containing(struct search_index *ix, const char *needle,
+			     struct search_row *row)
+{
+	const char *end = ix->map + ix->len, *hit, *nl;
+	size_t n = strlen(needle);
+
+	if (!n || !ix->map || ix->pos >= end)
+		return n ? 0 : search_index_next(ix, row);
+	hit = find(ix->pos, (size_t)(end - ix->pos), needle, n);
+	if (!hit) {
+		ix->pos = end;
+		return 0;
+	}
+	nl = memrchr(ix->pos, '\n', (size_t)(hit - ix->pos));
+	ix->pos = nl ? nl + 1 : ix->pos;
+	return search_index_next(ix, row);
+}
+
 void
 search_index_close(struct search_index *ix)
 {

@@ -28,6 +28,11 @@ int search_index_open(const struct home *h, struct source *src,
 		      struct search_index *ix, struct dv_err *e);
 /* 1 with *row filled, 0 at the end. */
 int search_index_next(struct search_index *ix, struct search_row *row);
+/* The same, skipping straight to the next line that holds needle (one
+ * scan over the map instead of splitting every line); the caller still
+ * checks which field holds it. */
+int search_index_next_containing(struct search_index *ix, const char *needle,
+				 struct search_row *row);
 void search_index_close(struct search_index *ix);
 
 #endif
