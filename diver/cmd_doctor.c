@@ -3,7 +3,7 @@
  *
  * What this host has and lacks for each mode, each missing piece with
  * the way to get it.  The checks are one table; a mode is usable when
- * none of its required checks fails.  DIVER_SYSFS_ROOT moves /sys and
+ * none of its required checks fails.  DIVER_SYSROOT moves /sys and
  * /proc (tests give a simulated host that way).
  */
 #include <ctype.h>
@@ -58,7 +58,7 @@ struct check {
 static char *
 host_path(const char *path)
 {
-	const char *root = getenv("DIVER_SYSFS_ROOT");
+	const char *root = getenv("DIVER_SYSROOT");
 
 	return root && *root ? xasprintf("%s%s", root, path) : xstrdup(path);
 }

@@ -53,9 +53,9 @@ test_expect_success 'doctor -d hw on a simulated co-kernel host (fake sysfs and 
 	for c in 1 2 3; do mkdir -p "$fake/sys/devices/system/cpu/cpu$c" &&
 		echo 1 >"$fake/sys/devices/system/cpu/cpu$c/online"; done &&
 	printf "#!/bin/sh\necho \"\$0 \$*\" >>%s/calls\n" "$TMP" >fakebin/ihkconfig && chmod +x fakebin/ihkconfig &&
-	expect_status 1 env DIVER_SYSFS_ROOT="$TMP/empty" diver doctor -d hw &&
+	expect_status 1 env DIVER_SYSROOT="$TMP/empty" diver doctor -d hw &&
 	grep -E "^co-kernel +missing" "$TMP/stdout" &&
-	DIVER_SYSFS_ROOT="$fake" PATH="$TMP/fakebin:$PATH" diver doctor -d hw >out && cat out &&
+	DIVER_SYSROOT="$fake" PATH="$TMP/fakebin:$PATH" diver doctor -d hw >out && cat out &&
 	grep -E "^co-kernel +ok .*IHK/McKernel" out && grep -E "^cores offline +ok .*3 cores" out &&
 	grep -E "^hw +can run here" out && test ! -e calls
 '
