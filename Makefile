@@ -70,6 +70,11 @@ $(BUILD)/tests/%_test: $(BUILD)/obj/tests/unit/%_test.o $(BUILD)/obj/tests/unit/
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
 
+# tests/unit/diver_NAME_test.c tests diver/NAME.c (pure logic of the client)
+$(BUILD)/tests/diver_%_test: $(BUILD)/obj/tests/unit/diver_%_test.o $(BUILD)/obj/diver/%.o $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/diver/$*.o $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
+
 tests: $(BINS) $(UNIT_BINS)
 
 # `make fuzz`: libFuzzer harnesses (clang, ASan+UBSan) for the manifest

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "diver.h"
 #include "fs.h"
+#include "host.h"
 #include "strbuf.h"
 
 enum { OPT_JSON = 256, OPT_LIST_OPTIONS };
@@ -55,43 +56,6 @@ struct check {
 	void (*run)(const struct home *h, struct result *r);
 };
 
-static char *
-host_path(const char *path)
-{
-	const char *root = getenv("DIVER_SYSROOT");
-
-	return root && *root ? xasprintf("%s%s", root, path) : xstrdup(path);
-}
-
-static bool
-host_exists(const char *path)
-{
-	char *p = host_path(path);
-	bool yes = fs_exists(p);
-
-	free(p);
-	return yes;
-}
-
-/* Full path of prog in PATH, or NULL. */
-static char *
-which(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-
-	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char *p = fs_join(*d ? d : ".", prog);
-		if (access(p, X_OK) == 0) {
-			free(copy);
-			return p;
-		}
-		free(p);
-	}
-	free(copy);
-	return NULL;
-}
-
 /* The first line prog prints for arg (e.g. --version), or "". */
 static void
 first_line(const char *prog, const char *arg, char *out, size_t len)
@@ -123,7 +87,7 @@ first_line(const char *prog, const char *arg, char *out, size_t len)
 static void
 check_qemu(const struct home *h, struct result *r)
 {
-	char *q = which("qemu-system-x86_64");
+	char *q = host_which("qemu-system-x86_64");
 
 	(void)h;
 	if (!q) {
@@ -209,7 +173,7 @@ check_libvirt(const struct home *h, struct result *r)
 static void
 check_build(const struct home *h, struct result *r)
 {
-	char *make = which("make"), *gcc = which("gcc");
+	char *make = host_which("make"), *gcc = host_which("gcc");
 	char *tc = fs_join(h->data, "toolchains"), **names = NULL;
 	size_t n = 0;
 
@@ -266,7 +230,7 @@ check_cokernel(const struct home *h, struct result *r)
 
 	(void)h;
 	for (size_t i = 0; i < sizeof systems / sizeof systems[0]; i++) {
-		char *tool = which(systems[i].tool);
+		char *tool = host_which(systems[i].tool);
 		if (host_exists(systems[i].module) && tool)
 			strbuf_addf(&have, "%s%s", have.len ? ", " : "", systems[i].name);
 		free(tool);
