@@ -147,5 +147,6 @@ int cmd_rm(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
 
 #endif

@@ -30,6 +30,7 @@ static const struct cli_command commands[] = {
 	{ "publish", cmd_publish, "publish a new release of a kernel into a kernels/ tree" },
 	{ "submit", cmd_submit, "run a net on compute nodes as a Slurm batch job" },
 	{ "doctor", cmd_doctor, "check what this host has for each dive mode, and how to fix it" },
+	{ "recover", cmd_recover, "undo what a killed hw-mode dive left on the host (cores, memory, modules)" },
 	{ "config", cmd_config, "show the settings (site and yours) and where each comes from" },
 	{ NULL, NULL, NULL },
 };
