@@ -148,5 +148,6 @@ int cmd_doctor(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
+int cmd_conform(int argc, char **argv);
 
 #endif

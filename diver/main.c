@@ -31,6 +31,7 @@ static const struct cli_command commands[] = {
 	{ "submit", cmd_submit, "run a net on compute nodes as a Slurm batch job" },
 	{ "doctor", cmd_doctor, "check what this host has for each dive mode, and how to fix it" },
 	{ "recover", cmd_recover, "undo what a killed hw-mode dive left on the host (cores, memory, modules)" },
+	{ "conform", cmd_conform, "check a kernel against the kernel interface (what a publisher runs)" },
 	{ "config", cmd_config, "show the settings (site and yours) and where each comes from" },
 	{ NULL, NULL, NULL },
 };
