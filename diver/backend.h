@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "delegate.h"
 #include "diver.h"
 
 struct dive_opts {
@@ -22,6 +23,12 @@ struct dive_opts {
 	int gdb_port;           /* stop at entry and wait for gdb here; 0 = no */
 	char **args;            /* the app's arguments */
 	int nargs;
+	/*
+	 * splitvm: what the kernel's delegated calls may reach — pass it to
+	 * delegate_new().  cmd_dive fills it from --share (default: the
+	 * working directory, read-only) and --env, checked, and frees it.
+	 */
+	struct delegate_config delegate;
 };
 
 /* "64M", "2G" (MiB, GiB) into MiB; -1 when it is not such a size. */

@@ -21,7 +21,8 @@
 #include "strbuf.h"
 
 enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN, OPT_GDB,
-       OPT_SLURM, OPT_SRUN_ARGS, OPT_STAGE_DIR, OPT_NODE_DIVER, OPT_LIST_OPTIONS };
+       OPT_SLURM, OPT_SRUN_ARGS, OPT_STAGE_DIR, OPT_NODE_DIVER, OPT_LIST_OPTIONS,
+       OPT_SHARE, OPT_ENV };
 
 static const struct cli_opt options[] = {
 	{ 'd', "mode", "MODE", "vm (default), splitvm or hw" },
@@ -31,6 +32,9 @@ static const struct cli_opt options[] = {
 	{ 'm', "memory", "SIZE", "memory, e.g. 64M or 1G (default 64M)" },
 	{ OPT_TIMEOUT, "timeout", "S", "stop the net after S seconds; exit 124" },
 	{ OPT_LOG, "log", "FILE", "write the kernel log to FILE instead of stderr" },
+	{ OPT_SHARE, "share", "DIR[:ro]", "splitvm: let the kernel's files reach DIR (repeatable; "
+	  "default: the working directory, read-only)" },
+	{ OPT_ENV, "env", "NAME[=VALUE]", "splitvm: let the kernel's getenv see NAME (repeatable)" },
 	{ OPT_DRY_RUN, "dry-run", NULL, "print the command that would run" },
 	{ OPT_GDB, "gdb", "[=PORT]", "stop at the first instruction and wait for gdb (port 1234)" },
 	{ OPT_SLURM, "slurm", NULL, "run on compute nodes allocated by Slurm (salloc + srun)" },
@@ -110,6 +114,7 @@ static int
 parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 	   struct slurm_opts *so, bool *slurm)
 {
+	struct dv_err e = { "" };
 	char *arg, *end;
 	int c, rc = 0;
 
@@ -144,6 +149,12 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 						       "expected seconds", arg);
 			break;
 		case OPT_LOG: o->log_path = arg; break;
+		case OPT_SHARE:
+		case OPT_ENV:
+			if ((c == OPT_SHARE ? delegate_config_add_share :
+			     delegate_config_add_env)(&o->delegate, arg, &e) < 0)
+				return cli_usage_error("diver dive", "%s", e.msg);
+			break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_GDB:
 			o->gdb_port = arg ? (int)strtol(arg, &end, 10) : 1234;
@@ -249,6 +260,28 @@ out:
 	return status;
 }
 
+/* --share and --env are splitvm's: there, the default share and a trial
+   open of them all, so that a wrong one is said before anything starts. */
+static int
+delegation_check(struct dive_opts *o, struct dv_err *e)
+{
+	struct delegate *d;
+
+	if (strcmp(o->mode, "splitvm")) {
+		if (o->delegate.nshares || o->delegate.nenv)
+			return dv_errf(e, "--%s: only -d splitvm delegates the kernel's "
+				       "calls to diver, not -d %s",
+				       o->delegate.nshares ? "share" : "env", o->mode);
+		return 0;
+	}
+	if (!o->delegate.nshares && delegate_config_add_share(&o->delegate, ".:ro", e) < 0)
+		return -1;
+	if (!(d = delegate_new(&o->delegate, e)))
+		return -1;
+	delegate_free(d);
+	return 0;
+}
+
 int
 cmd_dive(int argc, char **argv)
 {
@@ -261,10 +294,17 @@ cmd_dive(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o, &target, &so, &slurm);
 
 	if (rc)
-		return rc;
-	if (config_for_dive(&h, &o, &so, &e) < 0)
-		return fail(e.msg);
-	rc = slurm ? dive_slurm(target, &o, &so) : dive(target, &o);
+		goto out;
+	if (config_for_dive(&h, &o, &so, &e) < 0) {
+		rc = fail(e.msg);
+		goto out;
+	}
+	if (delegation_check(&o, &e) < 0)
+		rc = fail(e.msg);
+	else
+		rc = slurm ? dive_slurm(target, &o, &so) : dive(target, &o);
 	home_release(&h);
+out:
+	delegate_config_release(&o.delegate);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -855,4 +856,68 @@ delegate_free(struct delegate *d)
 		free(d->env[i]);
 	free(d->env);
 	free(d);
+}
+
+/* ---- configurations from the command line ---- */
+
+int
+delegate_config_add_share(struct delegate_config *cfg, const char *arg, struct dv_err *e)
+{
+	size_t len = strlen(arg);
+	bool ro = len >= 3 && !strcmp(arg + len - 3, ":ro");
+	struct deleg_share *v;
+
+	if (ro || (len >= 3 && !strcmp(arg + len - 3, ":rw")))
+		len -= 3;
+	if (!len)
+		return dv_errf(e, "--share '%s': expected DIR, DIR:ro or DIR:rw", arg);
+	v = realloc(cfg->shares, (cfg->nshares + 1) * sizeof *v);
+	if (!v)
+		return dv_errno(e, "--share '%s'", arg);
+	cfg->shares = v;
+	if (!(v[cfg->nshares].dir = strndup(arg, len)))
+		return dv_errno(e, "--share '%s'", arg);
+	v[cfg->nshares++].ro = ro;
+	return 0;
+}
+
+int
+delegate_config_add_env(struct delegate_config *cfg, const char *arg, struct dv_err *e)
+{
+	size_t n = strcspn(arg, "=");
+	const char *value = arg[n] ? arg + n + 1 : getenv(arg);
+	char *entry, **v;
+
+	if (!n)
+		return dv_errf(e, "--env '%s': expected NAME or NAME=VALUE", arg);
+	if (!value)
+		return dv_errf(e, "--env '%s': not set in diver's environment; give "
+			       "its value with --env %s=VALUE", arg, arg);
+	if (asprintf(&entry, "%.*s=%s", (int)n, arg, value) < 0)
+		return dv_errno(e, "--env '%.*s'", (int)n, arg);
+	for (size_t i = 0; i < cfg->nenv; i++)
+		if (!strncmp(cfg->env[i], entry, n + 1)) {
+			free(cfg->env[i]);
+			cfg->env[i] = entry;
+			return 0;
+		}
+	if (!(v = realloc(cfg->env, (cfg->nenv + 1) * sizeof *v))) {
+		free(entry);
+		return dv_errno(e, "--env '%.*s'", (int)n, arg);
+	}
+	cfg->env = v;
+	v[cfg->nenv++] = entry;
+	return 0;
+}
+
+void
+delegate_config_release(struct delegate_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nshares; i++)
+		free(cfg->shares[i].dir);
+	free(cfg->shares);
+	for (size_t i = 0; i < cfg->nenv; i++)
+		free(cfg->env[i]);
+	free(cfg->env);
+	*cfg = (struct delegate_config){ 0 };
 }

@@ -239,14 +239,14 @@ _Static_assert(offsetof(struct deleg_stat, mtime_sec) == 8, "mtime at offset 8")
  * first).  Two shares may not have the same basename.
  */
 struct deleg_share {
-	const char *dir;        /* a host directory */
+	char *dir;              /* a host directory */
 	bool ro;                /* refuse writes, creation, unlink, mkdir (EROFS) */
 };
 
 struct delegate_config {
-	const struct deleg_share *shares;
+	struct deleg_share *shares;
 	size_t nshares;         /* 0: nothing is shared, every path is ENOENT */
-	char *const *env;       /* "NAME=VALUE": all the guest's getenv sees */
+	char **env;             /* "NAME=VALUE": all the guest's getenv sees */
 	size_t nenv;
 	uint64_t write_max;     /* bytes the guest may write per run; 0 = 1 GiB */
 	unsigned fd_max;        /* open handles at once; 0 = DELEG_FD_MAX */
@@ -254,6 +254,19 @@ struct delegate_config {
 
 struct dv_err;
 struct delegate;
+
+/*
+ * Building a configuration from the command line: `--share DIR[:ro|:rw]`
+ * adds a share (writable unless :ro), `--env NAME` passes diver's own
+ * value of NAME (an error when it has none), `--env NAME=VALUE` that
+ * value; a later --env of the same NAME replaces the earlier.  What these
+ * add is the config's to free, with delegate_config_release.
+ */
+int delegate_config_add_share(struct delegate_config *cfg, const char *arg,
+			      struct dv_err *e);
+int delegate_config_add_env(struct delegate_config *cfg, const char *arg,
+			    struct dv_err *e);
+void delegate_config_release(struct delegate_config *cfg);
 
 /*
  * Open every share (each must be an existing directory) and copy the

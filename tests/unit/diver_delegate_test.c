@@ -706,3 +706,35 @@ TEST(nothing_shared_means_nothing_found)
 	CHECK(path_op(d, DELEG_OP_STAT, "/") == -DELEG_ENOENT);
 	delegate_free(d);
 }
+
+TEST(configuration_from_the_command_line)
+{
+	struct delegate_config cfg = { 0 };
+	struct dv_err e = { "" };
+
+	CHECK(delegate_config_add_share(&cfg, "data:ro", &e) == 0);
+	CHECK(delegate_config_add_share(&cfg, "out", &e) == 0);
+	CHECK(delegate_config_add_share(&cfg, "a:b:rw", &e) == 0);
+	CHECK(cfg.nshares == 3);
+	CHECK_STR(cfg.shares[0].dir, "data");
+	CHECK(cfg.shares[0].ro && !cfg.shares[1].ro && !cfg.shares[2].ro);
+	CHECK_STR(cfg.shares[1].dir, "out");
+	CHECK_STR(cfg.shares[2].dir, "a:b");
+	CHECK(delegate_config_add_share(&cfg, ":ro", &e) < 0);
+	CHECK_STR(e.msg, "--share ':ro': expected DIR, DIR:ro or DIR:rw");
+
+	setenv("DIVER_DELEGATE_TEST", "from diver", 1);
+	unsetenv("DIVER_DELEGATE_UNSET");
+	CHECK(delegate_config_add_env(&cfg, "A=1", &e) == 0);
+	CHECK(delegate_config_add_env(&cfg, "DIVER_DELEGATE_TEST", &e) == 0);
+	CHECK(delegate_config_add_env(&cfg, "A=2=3", &e) == 0);
+	CHECK(cfg.nenv == 2);
+	CHECK_STR(cfg.env[0], "A=2=3");
+	CHECK_STR(cfg.env[1], "DIVER_DELEGATE_TEST=from diver");
+	CHECK(delegate_config_add_env(&cfg, "DIVER_DELEGATE_UNSET", &e) < 0);
+	CHECK_STR(e.msg, "--env 'DIVER_DELEGATE_UNSET': not set in diver's environment; "
+		  "give its value with --env DIVER_DELEGATE_UNSET=VALUE");
+	CHECK(delegate_config_add_env(&cfg, "=x", &e) < 0);
+	delegate_config_release(&cfg);
+	CHECK(cfg.nshares == 0 && cfg.nenv == 0);
+}
