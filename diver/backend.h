@@ -50,5 +50,7 @@ struct backend {
 };
 
 extern const struct backend backend_qemu;
+/* hw mode (docs/hw-mode.md) */
+extern const struct backend backend_ihk;
 
 #endif

@@ -58,7 +58,8 @@ static const struct cli_cmd command = {
 	options,
 };
 
-static const struct backend *const backends[] = { &backend_qemu, NULL };
+static const struct backend *const backends[] = { &backend_qemu, &backend_ihk,
+						   NULL };
 
 int
 parse_size_mib(const char *s, long *mib)
@@ -175,9 +176,36 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 	return 0;
 }
 
+/*
+ * --via auto (the default for -d hw): the first backend of the mode whose
+ * probe finds what it needs on this host; if none, every reason.
+ */
+static const struct backend *
+pick_by_probe(const struct dive_opts *o, struct dv_err *e)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	for (const struct backend *const *b = backends; *b; b++) {
+		struct dv_err pe = { "" };
+		if (strcmp((*b)->mode, o->mode))
+			continue;
+		if ((*b)->probe(o, &pe) == 0) {
+			strbuf_release(&why);
+			return *b;
+		}
+		strbuf_addf(&why, "%s%s", why.len ? "; " : "", pe.msg);
+	}
+	dv_errf(e, "no %s backend can run on this host: %s (diver doctor -d %s "
+		"says what is missing)", o->mode, why.len ? why.buf : "none", o->mode);
+	strbuf_release(&why);
+	return NULL;
+}
+
 static const struct backend *
 pick_backend(const struct dive_opts *o, struct dv_err *e)
 {
+	if ((o->via && !strcmp(o->via, "auto")) || (!o->via && !strcmp(o->mode, "hw")))
+		return pick_by_probe(o, e);
 	for (const struct backend *const *b = backends; *b; b++)
 		if (!strcmp((*b)->mode, o->mode) && (!o->via || !strcmp((*b)->name, o->via)))
 			return *b;
