@@ -17,10 +17,11 @@ CC = gcc
 SAN ?=
 BUILD ?= build
 
-PKGS := libarchive libzstd libcurl jansson libcmark openssl
+PKGS := libarchive libzstd libcurl jansson libcmark openssl libvirt
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libcurl: headers only; lib/fetch.c opens it when a download starts
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+# libcurl and libvirt: headers only; lib/fetch.c opens libcurl when a
+# download starts, diver/backend_libvirt.c libvirt when a dive uses it
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl libvirt,$(PKGS)) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT := -O2 -g
