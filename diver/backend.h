@@ -21,6 +21,7 @@ struct dive_opts {
 	const char *log_path;   /* kernel log (COM2) to this file, else stderr */
 	bool dry_run;           /* print what would run, run nothing */
 	int gdb_port;           /* stop at entry and wait for gdb here; 0 = no */
+	const char *console;    /* auto | uart | fast (the shared-memory channel) */
 	char **args;            /* the app's arguments */
 	int nargs;
 	/*

@@ -3,6 +3,9 @@
  * the VM: QEMU's stdin and stdout are pipes to diver carrying COM1 (the
  * framed console), COM2 goes straight to stderr or the --log file, and the
  * exit status comes from the console's exit frame (or isa-debug-exit).
+ * For a kernel that declares the shared-memory channel, stdin and stdout
+ * take the fast path instead: the guest's RAM is a file diver maps too,
+ * and chan.c's thread moves the bytes (docs/kernel-interface.md §2a).
  * QEMU dies with diver (PR_SET_PDEATHSIG), and on a timeout or a signal it
  * is killed before diver exits.
  */
@@ -22,11 +25,14 @@
 
 #include "backend.h"
 #include "boot.h"
+#include "chan.h"
 #include "console.h"
 #include "fs.h"
 #include "strbuf.h"
 
 #define IO_CHUNK 65536
+/* The guest's RAM file in QEMU (mem-path=/dev/fd/RAM_FD), on the fast path */
+#define RAM_FD 4
 
 struct vm {
 	pid_t pid;
@@ -36,6 +42,7 @@ struct vm {
 	struct strbuf logline;          /* the log's unfinished line */
 	sigset_t oldmask;
 	struct console con;
+	struct chan *chan;              /* the fast path, or NULL: COM1 only */
 	char **argv;
 	double timeout;
 	bool exited;
@@ -93,15 +100,41 @@ opt_escape(const char *s)
 	return strbuf_detach(&sb, NULL);
 }
 
+/*
+ * The fast path: the guest's RAM is a file diver maps too (QEMU's
+ * memory-backend-file, share=on), and chan=ADDR tells the kernel where in
+ * it the channel is.  --dry-run names a file of its own instead, where the
+ * guest finds no channel header and keeps to COM1.
+ */
+static char *
+ram_backend(struct argv_list *l, const struct dive_opts *o, const struct chan *c,
+	    const char *cmdline)
+{
+	uint32_t address = c ? chan_guest_address(c)
+			     : (uint32_t)(((uint64_t)o->mem_mib << 20) - CHAN_SIZE);
+
+	arg(l, "-object");
+	if (c)
+		argf(l, "memory-backend-file,id=ram,size=%ldM,mem-path=/dev/fd/%d,share=on",
+		     o->mem_mib, RAM_FD);
+	else
+		argf(l, "memory-backend-file,id=ram,size=%ldM,mem-path=/dev/shm/diver-ram,"
+		     "share=on", o->mem_mib);
+	arg(l, "-M");
+	arg(l, "microvm,memory-backend=ram");
+	return xasprintf("chan=0x%08x %s", (unsigned)address, cmdline);
+}
+
 static int
 build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
-	   struct argv_list *l, struct dv_err *e)
+	   bool fast, const struct chan *chan, struct argv_list *l, struct dv_err *e)
 {
 	const char *accel = "tcg";
-	char *image = fs_join(n->dir, "image"), *cmdline;
+	char *image = fs_join(n->dir, "image"), *cmdline = boot_cmdline(n, o);
 
 	if (boot_choose_accel(h, o->accel, &accel, e) < 0) {
 		free(image);
+		free(cmdline);
 		return -1;
 	}
 	arg(l, boot_qemu_binary());
@@ -111,8 +144,14 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 	arg(l, "none");
 	/* microvm boots a multiboot kernel fastest; it has one serial port,
 	 * so COM2 is added as an ISA device below */
-	arg(l, "-M");
-	arg(l, "microvm");
+	if (fast) {
+		char *with_chan = ram_backend(l, o, chan, cmdline);
+		free(cmdline);
+		cmdline = with_chan;
+	} else {
+		arg(l, "-M");
+		arg(l, "microvm");
+	}
 	arg(l, "-accel");
 	arg(l, accel);
 	arg(l, "-m");
@@ -130,7 +169,6 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 		free(esc);
 		free(module);
 	}
-	cmdline = boot_cmdline(n, o);
 	arg(l, "-append");
 	arg(l, cmdline);
 	arg(l, "-chardev");
@@ -186,10 +224,17 @@ qemu_probe(const struct dive_opts *o, struct dv_err *e)
 static void
 child_exec(struct vm *vm, int in, int out, int log)
 {
+	/* out of the way of the descriptors placed below, then at RAM_FD */
+	int ram = vm->chan ? fcntl(chan_ram_fd(vm->chan), F_DUPFD_CLOEXEC, 10) : -1;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (vm->chan && ram < 0)
+		_exit(127);
 	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	if (log >= 0 && (log == 3 ? fcntl(3, F_SETFD, 0) : dup2(log, 3)) < 0)
+		_exit(127);
+	if (ram >= 0 && dup2(ram, RAM_FD) < 0)
 		_exit(127);
 	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -207,6 +252,7 @@ qemu_stop(struct vm *vm)
 		kill(vm->pid, SIGKILL);
 		waitpid(vm->pid, &vm->wstatus, 0);
 	}
+	chan_free(vm->chan);
 	if (vm->to_guest >= 0)
 		close(vm->to_guest);
 	if (vm->from_guest >= 0)
@@ -307,16 +353,50 @@ gdb_hint(const struct net *n, int port)
 	free(elf);
 }
 
+/*
+ * --console: auto takes the shared-memory channel when the kernel declares
+ * it (interface.channel) and the memory is within what it maps; uart keeps
+ * to COM1; fast insists on the channel.
+ */
+static int
+choose_console(const struct net *n, const struct dive_opts *o, bool *fast,
+	       struct dv_err *e)
+{
+	const char *want = o->console ? o->console : "auto";
+	const char *has = jv_str(jv_get(jv_get(n->json, "interface"), "channel"));
+	bool declared = has && !strcmp(has, "shm-ring-1");
+
+	*fast = false;
+	if (strcmp(want, "auto") && strcmp(want, "uart") && strcmp(want, "fast"))
+		return dv_errf(e, "--console '%s': expected auto, uart or fast", want);
+	if (!strcmp(want, "uart"))
+		return 0;
+	if (!declared && !strcmp(want, "fast"))
+		return dv_errf(e, "--console fast: kernel %s does not declare the "
+			       "shared-memory channel (interface.channel); use "
+			       "--console uart or a newer release",
+			       jv_str(jv_get(jv_get(n->json, "kernel"), "name")));
+	*fast = declared && (!strcmp(want, "fast") || o->mem_mib <= CHAN_MAX_MEM_MIB);
+	return 0;
+}
+
 static struct vm *
 qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	   struct dv_err *e)
 {
 	struct argv_list l = { 0 };
 	const char *console = jv_str(jv_get(jv_get(n->json, "interface"), "console"));
+	struct chan *chan = NULL;
 	struct vm *vm;
+	bool fast;
 
-	if (build_argv(h, n, o, &l, e) < 0) {
+	if (choose_console(n, o, &fast, e) < 0)
+		return NULL;
+	if (fast && !o->dry_run && !(chan = chan_new(o->mem_mib, e)))
+		return NULL;
+	if (build_argv(h, n, o, fast, chan, &l, e) < 0) {
 		free_argv(l.v);
+		chan_free(chan);
 		return NULL;
 	}
 	if (o->gdb_port)
@@ -326,18 +406,16 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 		free_argv(l.v);
 		return NULL;
 	}
-	if (qemu_probe(o, e) < 0) {
-		free_argv(l.v);
-		return NULL;
-	}
 	vm = xcalloc(1, sizeof *vm);
 	vm->argv = l.v;
+	vm->chan = chan;
 	vm->timeout = o->timeout;
 	vm->to_guest = vm->from_guest = vm->sigfd = vm->from_log = -1;
 	vm->log_pipe = !o->log_path;
 	strbuf_init(&vm->logline);
 	console_init(&vm->con, !console || !strcmp(console, "framed-uart-1"));
-	if (spawn(vm, e) < 0) {
+	if (qemu_probe(o, e) < 0 || spawn(vm, e) < 0 ||
+	    (chan && chan_start(chan, STDIN_FILENO, STDOUT_FILENO, vm->to_guest, e) < 0)) {
 		qemu_stop(vm);
 		return NULL;
 	}
@@ -404,6 +482,10 @@ on_guest_output(struct pump *p)
 		return;
 	}
 	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
+	if (p->vm->con.kicked && p->vm->chan) {
+		p->vm->con.kicked = false;
+		chan_kick(p->vm->chan);
+	}
 	if (m && write_stdout(p->out, m) < 0 && !p->signo) {
 		/* the reader went away: end like a program killed by SIGPIPE */
 		p->signo = SIGPIPE;
@@ -496,16 +578,18 @@ static void
 pump_once(struct pump *p)
 {
 	struct vm *vm = p->vm;
-	struct pollfd fds[5] = {
+	/* on the fast path, stdin is the channel thread's */
+	struct pollfd fds[6] = {
 		{ vm->sigfd, POLLIN, 0 },
 		{ vm->from_guest, POLLIN, 0 },
-		{ p->stdin_open && console_queued(&vm->con) < (1 << 20) && !vm->exited
-			  ? STDIN_FILENO : -1, POLLIN, 0 },
+		{ p->stdin_open && !vm->chan && console_queued(&vm->con) < (1 << 20) &&
+		  !vm->exited ? STDIN_FILENO : -1, POLLIN, 0 },
 		{ console_pending(&vm->con) && !vm->exited ? vm->to_guest : -1,
 		  POLLOUT, 0 },
 		{ vm->from_log, POLLIN, 0 },
+		{ vm->chan && !p->signo ? chan_event_fd(vm->chan) : -1, POLLIN, 0 },
 	};
-	int n = poll(fds, 5, poll_timeout(p));
+	int n = poll(fds, 6, poll_timeout(p));
 
 	if (n == 0 && p->deadline && !p->timed_out) {
 		p->timed_out = true;
@@ -524,6 +608,10 @@ pump_once(struct pump *p)
 		on_guest_writable(p);
 	if (fds[4].revents)
 		on_log(p);
+	if (fds[5].revents && chan_broken(vm->chan) && !p->signo) {
+		p->signo = SIGPIPE;     /* as on_guest_output does */
+		kill_vm(p);
+	}
 }
 
 static int
@@ -570,6 +658,7 @@ qemu_wait(struct vm *vm, int *status, struct dv_err *e)
 	p.out = xmalloc(IO_CHUNK);
 	while (!vm->exited || vm->from_guest >= 0 || vm->from_log >= 0)
 		pump_once(&p);
+	chan_finish(vm->chan);          /* the rest of the guest's stdout */
 	rc = exit_status(&p, status, e);
 	free(p.buf);
 	free(p.out);

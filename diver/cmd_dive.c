@@ -22,7 +22,7 @@
 
 enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN, OPT_GDB,
        OPT_SLURM, OPT_SRUN_ARGS, OPT_STAGE_DIR, OPT_NODE_DIVER, OPT_LIST_OPTIONS,
-       OPT_SHARE, OPT_ENV };
+       OPT_SHARE, OPT_ENV, OPT_CONSOLE };
 
 static const struct cli_opt options[] = {
 	{ 'd', "mode", "MODE", "vm (default), splitvm or hw" },
@@ -32,6 +32,8 @@ static const struct cli_opt options[] = {
 	{ 'm', "memory", "SIZE", "memory, e.g. 64M or 1G (default 64M)" },
 	{ OPT_TIMEOUT, "timeout", "S", "stop the net after S seconds; exit 124" },
 	{ OPT_LOG, "log", "FILE", "write the kernel log to FILE instead of stderr" },
+	{ OPT_CONSOLE, "console", "HOW", "auto (default): the shared-memory channel when the "
+	  "kernel has it, else uart (COM1); fast: the channel or an error" },
 	{ OPT_SHARE, "share", "DIR[:ro]", "splitvm: let the kernel's files reach DIR (repeatable; "
 	  "default: the working directory, read-only)" },
 	{ OPT_ENV, "env", "NAME[=VALUE]", "splitvm: let the kernel's getenv see NAME (repeatable)" },
@@ -150,6 +152,12 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 						       "expected seconds", arg);
 			break;
 		case OPT_LOG: o->log_path = arg; break;
+		case OPT_CONSOLE:
+			if (strcmp(arg, "auto") && strcmp(arg, "uart") && strcmp(arg, "fast"))
+				return cli_usage_error("diver dive", "--console '%s': expected "
+						       "auto, uart or fast", arg);
+			o->console = arg;
+			break;
 		case OPT_SHARE:
 		case OPT_ENV:
 			if ((c == OPT_SHARE ? delegate_config_add_share :

@@ -51,6 +51,8 @@ console_decode(struct console *c, const unsigned char *in, size_t n,
 				c->state = 2;
 			else if (b == 0x03)
 				c->ready = true;
+			else if (b == 0x04)
+				c->kicked = true;
 			/* reserved codes carry nothing */
 		} else if (b == CONSOLE_ESC) {
 			c->state = 1;

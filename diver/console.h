@@ -21,6 +21,7 @@ struct console {
 	int status;
 	bool out_eof;
 	bool ready;             /* the guest said it reads stdin (FF 03) */
+	bool kicked;            /* FF 04: look at the shared-memory channel */
 	/* host -> guest encoder: bytes waiting to be written to the guest */
 	unsigned char *pending;
 	size_t len, off, cap;

@@ -36,9 +36,13 @@ static const char *const boot_values[] = { "multiboot1", "linux", NULL };
 static const char *const console_values[] = { "framed-uart-1", "raw-uart", NULL };
 static const char *const log_values[] = { "com2", "none", NULL };
 static const char *const exit_values[] = { "isa-debug-exit", "console", "none", NULL };
+static const char *const channel_values[] = { "shm-ring-1", NULL };
+static const char *const delegation_values[] = { "deleg-1", NULL };
 static const struct interface_key interface_keys[] = {
 	{ "boot", boot_values }, { "console", console_values },
-	{ "log", log_values }, { "exit", exit_values }, { NULL, NULL },
+	{ "log", log_values }, { "exit", exit_values },
+	{ "channel", channel_values }, { "delegation", delegation_values },
+	{ NULL, NULL },
 };
 
 static bool

@@ -27,7 +27,7 @@ kernel_json() {
   "modes": ["vm"],
   "build": "module",
   "toolchain": {"name": "gcc-i386", "version": "12.2.0"},
-  "interface": {"boot": "multiboot1", "console": "framed-uart-1", "log": "com2", "exit": "isa-debug-exit"},
+  "interface": {"boot": "multiboot1", "console": "framed-uart-1", "log": "com2", "exit": "isa-debug-exit", "channel": "shm-ring-1"},
   "variants": {
 $(variant_json default "optimized, quiet log"),
 $(variant_json debug "-O0 -g, verbose log")

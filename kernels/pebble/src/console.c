@@ -13,6 +13,7 @@ enum {
 	ESC_END = 0x01,         /* FF 01: end of stdin (or of stdout) */
 	ESC_EXIT = 0x02,        /* FF 02 S: exit status S */
 	ESC_READY = 0x03,       /* FF 03: we read stdin from now on */
+	ESC_KICK = 0x04,        /* FF 04: look at the shared-memory channel */
 };
 
 static struct {
@@ -26,6 +27,10 @@ pb_console_write(const void *buf, size_t n)
 {
 	const uint8_t *p = buf;
 
+	if (pb_chan_active()) {
+		pb_chan_write(buf, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		pb_uart_putc(&pb_com1, p[i]);
 		if (p[i] == ESC)
@@ -59,6 +64,8 @@ pb_console_read(void *buf, size_t n)
 	uint8_t *p = buf;
 	size_t got = 0;
 
+	if (pb_chan_active())
+		return pb_chan_read(buf, n);
 	if (!pb_com1.present)
 		in.ended = true;
 	if (!in.ready_sent && !in.ended) {
@@ -87,4 +94,11 @@ pb_console_exit_frame(int status)
 		pb_uart_putc(&pb_com1, frame[i]);
 	/* the frame must be on the wire before the machine goes away */
 	pb_uart_drain(&pb_com1);
+}
+
+void
+pb_console_kick(void)
+{
+	pb_uart_putc(&pb_com1, ESC);
+	pb_uart_putc(&pb_com1, ESC_KICK);
 }

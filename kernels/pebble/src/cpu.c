@@ -330,3 +330,12 @@ pb_cpu_exception(const struct trap_frame *f)
 	log_registers(f);
 	pb_exit(EXCEPTION_STATUS);
 }
+
+bool
+pb_cpu_sse(void)
+{
+	uint32_t cr4;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	return cr4 & CR4_OSFXSR;
+}

@@ -46,6 +46,8 @@ memory_init(struct boot *b)
 	top = MIB + (uint64_t)b->mbi->mem_upper * 1024;
 	/* the last page of the 32-bit space stays out of reach of pointer math */
 	b->heap_end = top > 0xfffff000u ? 0xfffff000u : (uintptr_t)top;
+	/* the channel's region, when there is one, is not the heap's */
+	b->heap_end = pb_chan_init(b->cmdline, b->heap_start, b->heap_end);
 	if (b->heap_end > b->heap_start)
 		pb_heap_init(b->heap_start, b->heap_end);
 }

@@ -59,11 +59,27 @@ void pb_uart_putc(struct pb_uart *u, uint8_t byte);
 bool pb_uart_rx_ready(struct pb_uart *u);
 uint8_t pb_uart_getc(struct pb_uart *u);   /* waits; only when present */
 void pb_uart_drain(struct pb_uart *u);
+void pb_uart_discard_input(struct pb_uart *u);  /* what has arrived: kicks */
 
 /* console.c — framed-uart-1 on COM1 (docs/kernel-interface.md §2). */
 void pb_console_write(const void *buf, size_t n);   /* escapes 0xFF */
 long pb_console_read(void *buf, size_t n);         /* 0 at end of input */
 void pb_console_exit_frame(int status);            /* FF 02 S, then drain */
+void pb_console_kick(void);                        /* FF 04: look at the channel */
+
+/*
+ * chan.c — the shared-memory channel (§2a): the console's fast path and the
+ * delegation mailbox.  pb_chan_init checks the region chan=0xADDR names
+ * within [low, top) and returns the new top of memory (the region's start),
+ * or top when there is no channel.
+ */
+uintptr_t pb_chan_init(const char *cmdline, uintptr_t low, uintptr_t top);
+bool pb_chan_active(void);
+bool pb_chan_delegation(void);          /* the host serves the mailbox */
+void pb_chan_write(const void *buf, size_t n);
+long pb_chan_read(void *buf, size_t n);
+/* One request in, its response's length out (*resp in the channel), -1 without one. */
+long pb_chan_call(const void *req, size_t n, void **resp);
 
 /* log.c — COM2: kernel log lines and the app's stderr. */
 #ifndef PB_LOG_NAME
@@ -101,6 +117,7 @@ void pb_stdout_flush(void);
 /* cpu.c — descriptor tables, FPU, paging, PIC; exceptions end the run. */
 void pb_cpu_init(void);
 void pb_cpu_idle(void);         /* until an interrupt, or just a moment */
+bool pb_cpu_sse(void);          /* SSE is on: the xmm registers may be used */
 PB_NORETURN void pb_cpu_poweroff(int status);
 
 /* multiboot.c — the boot information (multiboot v1) both kernels read. */

@@ -121,3 +121,10 @@ pb_uart_getc(struct pb_uart *u)
 		fifo_on_keeping_first_byte(u);
 	return pb_inb(u->base + UART_DATA);
 }
+
+void
+pb_uart_discard_input(struct pb_uart *u)
+{
+	while (pb_uart_rx_ready(u))
+		(void)pb_inb(u->base + UART_DATA);
+}

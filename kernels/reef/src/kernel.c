@@ -88,6 +88,8 @@ pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 	top = MIB + (uintptr_t)mbi->mem_upper * 1024;
 	if (top > 0xfffff000u)
 		top = 0xfffff000u;
+	/* the channel's region, when there is one, is no one's heap */
+	top = pb_chan_init(cmdline, REEF_APP_BASE, top);
 	/* the kernel's heap: from the boot data up to where apps are linked */
 	kheap = (pb_boot_data_end(mbi) + 4095) & ~(uintptr_t)4095;
 	if (kheap + 64 * 1024 > REEF_APP_BASE)
