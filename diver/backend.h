@@ -51,7 +51,9 @@ struct backend {
 };
 
 extern const struct backend backend_qemu;
+extern const struct backend backend_qemu_splitvm;      /* delegate in diver */
 /* hw mode (docs/hw-mode.md) */
 extern const struct backend backend_ihk;
+extern const struct backend backend_libvirt;
 
 #endif

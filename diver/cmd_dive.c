@@ -26,7 +26,7 @@ enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN, OPT_GDB,
 
 static const struct cli_opt options[] = {
 	{ 'd', "mode", "MODE", "vm (default), splitvm or hw" },
-	{ OPT_VIA, "via", "BACKEND", "the backend for the mode (vm: qemu)" },
+	{ OPT_VIA, "via", "BACKEND", "the backend for the mode (vm: qemu, libvirt[=URI])" },
 	{ OPT_ACCEL, "accel", "ACCEL", "auto (default), kvm or tcg" },
 	{ 'c', "cpus", "N", "virtual CPUs (default 1)" },
 	{ 'm', "memory", "SIZE", "memory, e.g. 64M or 1G (default 64M)" },
@@ -60,8 +60,9 @@ static const struct cli_cmd command = {
 	options,
 };
 
-static const struct backend *const backends[] = { &backend_qemu, &backend_ihk,
-						   NULL };
+static const struct backend *const backends[] = { &backend_qemu, &backend_qemu_splitvm,
+						   &backend_libvirt,
+						   &backend_ihk, NULL };
 
 int
 parse_size_mib(const char *s, long *mib)
@@ -184,6 +185,15 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 	return 0;
 }
 
+/* --via NAME or NAME=ARG (libvirt=URI) */
+static bool
+via_is(const char *via, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(via, name, n) && (!via[n] || via[n] == '=');
+}
+
 /*
  * --via auto (the default for -d hw): the first backend of the mode whose
  * probe finds what it needs on this host; if none, every reason.
@@ -215,12 +225,12 @@ pick_backend(const struct dive_opts *o, struct dv_err *e)
 	if ((o->via && !strcmp(o->via, "auto")) || (!o->via && !strcmp(o->mode, "hw")))
 		return pick_by_probe(o, e);
 	for (const struct backend *const *b = backends; *b; b++)
-		if (!strcmp((*b)->mode, o->mode) && (!o->via || !strcmp((*b)->name, o->via)))
+		if (!strcmp((*b)->mode, o->mode) && (!o->via || via_is(o->via, (*b)->name)))
 			return *b;
 	if (strcmp(o->mode, "vm") && strcmp(o->mode, "splitvm") && strcmp(o->mode, "hw"))
 		dv_errf(e, "-d '%s': expected vm, splitvm or hw", o->mode);
 	else if (o->via)
-		dv_errf(e, "no backend '%s' for mode %s (vm: qemu)", o->via, o->mode);
+		dv_errf(e, "no backend '%s' for mode %s (vm: qemu, libvirt[=URI])", o->via, o->mode);
 	else
 		dv_errf(e, "mode %s is not available in this diver yet; use -d vm",
 			o->mode);

@@ -1,0 +1,172 @@
+#!/bin/bash
+# --via libvirt on a real libvirt daemon: the test uses a system daemon that
+# answers on qemu:///system, or starts its own (private config, socket
+# directory and pid file; virtlogd too when none runs) and stops what it
+# started.  pebble and reef nets dive through it: output, stdin, exit
+# statuses, --log, --timeout, SIGTERM and kill -9 never leave a domain
+# behind.  The generated XML also goes through libvirt's test:///default
+# driver (define, start, destroy), which needs no daemon.
+. "$(dirname "$0")/lib.sh"
+require_cmd qemu-system-x86_64
+require_cmd virsh
+
+make_catalog site key
+
+# start_libvirtd: sets LIBVIRT_URI, or says why no daemon can run here.
+start_libvirtd() {
+	local d="$TMP/libvirt" i
+	if virsh -c qemu:///system uri >/dev/null 2>&1; then
+		LIBVIRT_URI=qemu:///system; return 0
+	fi
+	[ "$(id -u)" = 0 ] || { echo "no libvirt daemon answers on qemu:///system and starting one needs root"; return 1; }
+	command -v libvirtd >/dev/null ||
+		{ echo "libvirtd is not installed (scripts/install-deps installs libvirt-daemon-system)"; return 1; }
+	mkdir -p "$d/run"
+	cat >"$d/libvirtd.conf" <<-CONF
+	unix_sock_dir = "$d/run"
+	unix_sock_rw_perms = "0700"
+	auth_unix_rw = "none"
+	auth_unix_ro = "none"
+	log_outputs = "3:file:$d/libvirtd.log"
+	CONF
+	if [ ! -S /run/libvirt/virtlogd-sock ]; then
+		virtlogd -d -p "$d/virtlogd.pid" || { echo "virtlogd does not start"; return 1; }
+		at_exit "kill \$(cat '$d/virtlogd.pid')"
+	fi
+	libvirtd -d -f "$d/libvirtd.conf" -p "$d/libvirtd.pid" ||
+		{ echo "libvirtd does not start: $(tail -n 1 "$d/libvirtd.log" 2>/dev/null)"; return 1; }
+	LIBVIRT_URI="qemu:///system?socket=$d/run/libvirt-sock"
+	# the daemon last: domains left over (there should be none) go first
+	at_exit "for n in \$(virsh -c '$LIBVIRT_URI' list --name | grep '^diver-'); do virsh -c '$LIBVIRT_URI' destroy \$n; done; kill \$(cat '$d/libvirtd.pid')"
+	for i in $(seq 100); do
+		virsh -c "$LIBVIRT_URI" uri >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "libvirtd does not answer on $d/run/libvirt-sock"; return 1
+}
+
+# domains NET: the domains of NET that the daemon still has
+domains() { virsh -c "$LIBVIRT_URI" list --all --name | grep -c "^diver-$1" || true; }
+
+test_expect_success 'setup: pebble and reef nets' '
+	use_home lv && diver trust add key.pub >/dev/null && diver source add main site >/dev/null &&
+	diver init hello pebble >/dev/null && diver build -q hello >/dev/null 2>&1 &&
+	diver init cat pebble --example cat >/dev/null && diver build -q cat >/dev/null 2>&1 &&
+	diver init spin pebble --example spin >/dev/null && diver build -q spin >/dev/null 2>&1 &&
+	diver init status reef >/dev/null &&
+	cat >status/main.c <<-C &&
+	#include <stdio.h>
+	#include <stdlib.h>
+	int main(int argc, char **argv) {
+		printf("reef says %s\n", argc > 1 ? argv[1] : "nothing");
+		fprintf(stderr, "to the log\n");
+		return argc > 1 ? atoi(argv[1]) : 0;
+	}
+	C
+	diver build -q status >/dev/null 2>&1
+'
+
+test_expect_success '--dry-run prints the domain XML: kernel, module, cmdline, memory, vCPUs, consoles, no network' '
+	use_home lv &&
+	diver dive status --via libvirt --dry-run --accel tcg -m 32M -c 2 -- "a b" "<&>" >dom.xml &&
+	python3 - dom.xml "$(diver list nets | awk "/status/ {print \$1}")" "$DIVER_HOME" <<-PY
+	import sys, xml.etree.ElementTree as ET
+	d = ET.parse(sys.argv[1]).getroot()
+	net = sys.argv[3] + "/data/nets/" + sys.argv[2]
+	q = "{http://libvirt.org/schemas/domain/qemu/1.0}"
+	assert d.get("type") == "qemu", d.get("type")
+	assert d.findtext("memory") == "32" and d.find("memory").get("unit") == "MiB"
+	assert d.findtext("vcpu") == "2"
+	assert d.findtext("os/kernel") == net + "/image", d.findtext("os/kernel")
+	assert d.findtext("os/initrd") == net + "/module", d.findtext("os/initrd")
+	assert d.findtext("os/cmdline") == r"argv0=status -- a\x20b <&>", d.findtext("os/cmdline")
+	ports = [(s.get("type"), s.find("target").get("port")) for s in d.findall("devices/serial")]
+	assert ports == [("unix", "0"), ("unix", "1")], ports
+	assert d.find("devices/interface") is None
+	assert d.find("devices/memballoon").get("model") == "none"
+	assert d.find("devices/controller[@type=\"usb\"]").get("model") == "none"
+	args = [a.get("value") for a in d.findall(q + "commandline/" + q + "arg")]
+	assert args == ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"], args
+	PY
+'
+
+test_expect_success 'test:///default defines, starts and destroys the generated domain' '
+	use_home lv &&
+	diver dive hello --via libvirt --dry-run --accel tcg >dom.xml &&
+	name=$(sed -n "s,.*<name>\(.*\)</name>.*,\1,p" dom.xml) &&
+	virsh -c test:///default "define dom.xml; start $name; list --all; destroy $name; list --all; undefine $name" >out &&
+	grep -E "^ *[0-9]+ +$name +running" out && grep -E "^ *- +$name +shut off" out
+'
+
+test_expect_success 'a daemon that refuses or is missing is one line, exit 1' '
+	use_home lv &&
+	expect_error "^diver: libvirt test:///default: cannot start the net.s domain: .*unsupported flags" \
+		diver dive hello --via libvirt=test:///default --accel tcg &&
+	expect_error "^diver: libvirt qemu:///system\?socket=$TMP/none: cannot connect: .*start libvirtd" \
+		diver dive hello --via "libvirt=qemu:///system?socket=$TMP/none" --accel tcg &&
+	expect_error "^diver: --gdb is not available with --via libvirt" \
+		diver dive hello --via libvirt --gdb --accel tcg
+'
+
+LIBVIRT_URI=
+start_libvirtd >"$TMP/why" || test_skip_all="no libvirt daemon can run here: $(cat "$TMP/why")"
+export LIBVIRT_DEFAULT_URI="$LIBVIRT_URI"
+
+test_expect_success 'pebble through libvirt: arguments, output on stdout, log on stderr' '
+	use_home lv &&
+	diver dive hello --via libvirt --accel tcg -- "two words" x >out 2>err &&
+	printf "Hello from pebble!\nargument 1: two words\nargument 2: x\n" >want &&
+	diff -u want out &&
+	grep "^pebble: 0.2.0 (default) booted" err && grep "^pebble: app exited with status 0" err
+'
+
+test_expect_success 'reef through libvirt (an app module): exit status and --log' '
+	use_home lv &&
+	rc=0; diver dive status --via libvirt --accel tcg --log "$TMP/reef.log" -- 42 >out 2>err || rc=$?
+	test "$rc" = 42 && grep -x "reef says 42" out &&
+	grep "^reef: 0.2.0 (default) booted" reef.log && grep -x "to the log" reef.log &&
+	! test -s err
+'
+
+test_expect_success 'stdin passes through, binary-safe, with end of input' '
+	use_home lv &&
+	head -c 65536 /dev/urandom >in && printf "\377\377\000\377\001tail" >>in &&
+	diver dive cat --via "libvirt=$LIBVIRT_URI" --accel tcg <in >out 2>err &&
+	cmp in out
+'
+
+test_expect_success '--timeout destroys the domain and ends with 124' '
+	use_home lv &&
+	id=$(diver list nets | awk "/ spin / {print \$1}") &&
+	rc=0; diver dive spin --via libvirt --accel tcg --timeout 2 >/dev/null 2>err || rc=$?
+	test "$rc" = 124 && grep "^diver: timed out after 2 s; the domain was destroyed" err &&
+	test "$(domains $id)" = 0
+'
+
+# dive_spin_bg: spin in the background until it prints; sets pid
+dive_spin_bg() {
+	diver dive spin --via libvirt --accel tcg >out 2>err &
+	pid=$!
+	for i in $(seq 150); do grep -q spinning out 2>/dev/null && break; sleep 0.1; done
+	grep -q spinning out || { kill -KILL $pid; cat err; return 1; }
+}
+
+test_expect_success 'SIGTERM to diver destroys the domain and ends with 143' '
+	use_home lv &&
+	id=$(diver list nets | awk "/ spin / {print \$1}") &&
+	dive_spin_bg && test "$(domains $id)" = 1 &&
+	kill -TERM $pid && rc=0 && wait $pid || rc=$?
+	test "$rc" = 143 && grep "^diver: interrupted by Terminated; the domain was destroyed" err &&
+	test "$(domains $id)" = 0
+'
+
+test_expect_success 'a diver killed outright takes its domain with it (autodestroy)' '
+	use_home lv &&
+	id=$(diver list nets | awk "/ spin / {print \$1}") &&
+	dive_spin_bg && test "$(domains $id)" = 1 &&
+	kill -KILL $pid && { wait $pid 2>/dev/null || true; } &&
+	for i in $(seq 50); do [ "$(domains $id)" = 0 ] && break; sleep 0.1; done
+	test "$(domains $id)" = 0 && ! ls /tmp ${XDG_RUNTIME_DIR:-/tmp} | grep -q "^diver-libvirt\."
+'
+
+test_done
