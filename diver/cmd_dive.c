@@ -22,7 +22,7 @@
 
 enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN, OPT_GDB,
        OPT_SLURM, OPT_SRUN_ARGS, OPT_STAGE_DIR, OPT_NODE_DIVER, OPT_LIST_OPTIONS,
-       OPT_SHARE, OPT_ENV, OPT_CONSOLE };
+       OPT_SHARE, OPT_ENV, OPT_CONSOLE, OPT_WRITE_MAX };
 
 static const struct cli_opt options[] = {
 	{ 'd', "mode", "MODE", "vm (default), splitvm or hw" },
@@ -37,6 +37,8 @@ static const struct cli_opt options[] = {
 	{ OPT_SHARE, "share", "DIR[:ro]", "splitvm: let the kernel's files reach DIR (repeatable; "
 	  "default: the working directory, read-only)" },
 	{ OPT_ENV, "env", "NAME[=VALUE]", "splitvm: let the kernel's getenv see NAME (repeatable)" },
+	{ OPT_WRITE_MAX, "write-max", "SIZE", "splitvm: bytes the kernel may write to shares "
+	  "in all (default 1G)" },
 	{ OPT_DRY_RUN, "dry-run", NULL, "print the command that would run" },
 	{ OPT_GDB, "gdb", "[=PORT]", "stop at the first instruction and wait for gdb (port 1234)" },
 	{ OPT_SLURM, "slurm", NULL, "run on compute nodes allocated by Slurm (salloc + srun)" },
@@ -121,6 +123,7 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 	struct dv_err e = { "" };
 	char *arg, *end;
 	int c, rc = 0;
+	long mib;
 
 	/* the app's arguments follow "--" and are never options of ours */
 	argc = cli_split_dashdash(argc, argv, &o->args, &o->nargs);
@@ -158,6 +161,12 @@ parse_args(int argc, char **argv, struct dive_opts *o, const char **target,
 				return cli_usage_error("diver dive", "--console '%s': expected "
 						       "auto, uart or fast", arg);
 			o->console = arg;
+			break;
+		case OPT_WRITE_MAX:
+			if (parse_size_mib(arg, &mib) < 0)
+				return cli_usage_error("diver dive", "--write-max '%s': "
+						       "expected a size like 64M or 2G", arg);
+			o->delegate.write_max = (uint64_t)mib << 20;
 			break;
 		case OPT_SHARE:
 		case OPT_ENV:
@@ -314,10 +323,10 @@ delegation_check(struct dive_opts *o, struct dv_err *e)
 	struct delegate *d;
 
 	if (strcmp(o->mode, "splitvm")) {
-		if (o->delegate.nshares || o->delegate.nenv)
+		if (o->delegate.nshares || o->delegate.nenv || o->delegate.write_max)
 			return dv_errf(e, "--%s: only -d splitvm delegates the kernel's "
-				       "calls to diver, not -d %s",
-				       o->delegate.nshares ? "share" : "env", o->mode);
+				       "calls to diver, not -d %s", o->delegate.nshares ? "share" :
+				       o->delegate.nenv ? "env" : "write-max", o->mode);
 		return 0;
 	}
 	if (!o->delegate.nshares && delegate_config_add_share(&o->delegate, ".:ro", e) < 0)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# diver dive --share and --env: what splitvm's delegate may reach, checked
+# diver dive --share, --env and --write-max: what splitvm's delegate may reach, checked
 # before anything starts (the delegate itself is tests/unit/diver_delegate_test.c).
 . "$(dirname "$0")/lib.sh"
 
@@ -39,7 +39,9 @@ test_expect_success 'a variable diver does not have, a bad --share' '
 	expect_status 2 env -u DIVER_T_UNSET diver dive -d splitvm --env DIVER_T_UNSET &&
 	grep -x "diver dive: --env '\''DIVER_T_UNSET'\'': not set in diver'\''s environment; give its value with --env DIVER_T_UNSET=VALUE" "$TMP/stderr" &&
 	expect_status 2 diver dive -d splitvm --share :ro &&
-	grep "expected DIR, DIR:ro or DIR:rw" "$TMP/stderr"
+	grep "expected DIR, DIR:ro or DIR:rw" "$TMP/stderr" &&
+	expect_status 2 diver dive -d splitvm --write-max 0 &&
+	grep "write-max '\''0'\'': expected a size like 64M or 2G" "$TMP/stderr"
 '
 
 test_expect_success 'only splitvm takes them, also when the mode comes from the settings' '
@@ -47,6 +49,8 @@ test_expect_success 'only splitvm takes them, also when the mode comes from the 
 	expect_error "^diver: --share: only -d splitvm delegates the kernel.s calls to diver, not -d vm$" \
 		diver dive --share data &&
 	expect_error "only -d splitvm .* not -d vm$" diver dive --env A=1 &&
+	expect_error "^diver: --write-max: only -d splitvm" diver dive --write-max 1G &&
+	expect_error "$no_net" diver dive -d splitvm --write-max 10M &&
 	diver config set mode splitvm &&
 	expect_error "$no_net" diver dive --share data
 '
@@ -54,6 +58,7 @@ test_expect_success 'only splitvm takes them, also when the mode comes from the 
 test_expect_success '--help and completion know them' '
 	diver dive --help >help &&
 	grep -- "--share DIR\[:ro\]" help && grep -- "--env NAME\[=VALUE\]" help &&
+	grep -- "--write-max SIZE" help &&
 	diver dive --list-options >opts && grep -x -- --share opts && grep -x -- --env opts
 '
 
