@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,12 +28,16 @@
 #include "boot.h"
 #include "chan.h"
 #include "console.h"
+#include "delegate.h"
 #include "fs.h"
+#include "qmp.h"
 #include "strbuf.h"
 
 #define IO_CHUNK 65536
 /* The guest's RAM file in QEMU (mem-path=/dev/fd/RAM_FD), on the fast path */
 #define RAM_FD 4
+/* splitvm: QEMU's QMP monitor, on a socket whose other end diver holds */
+#define QMP_FD 5
 
 struct vm {
 	pid_t pid;
@@ -43,6 +48,8 @@ struct vm {
 	sigset_t oldmask;
 	struct console con;
 	struct chan *chan;              /* the fast path, or NULL: COM1 only */
+	struct delegate *deleg;         /* splitvm: serves the channel's mailbox */
+	int qmp, qmp_child;             /* splitvm: QMP, diver's end and QEMU's */
 	char **argv;
 	double timeout;
 	bool exited;
@@ -125,6 +132,12 @@ ram_backend(struct argv_list *l, const struct dive_opts *o, const struct chan *c
 	return xasprintf("chan=0x%08x %s", (unsigned)address, cmdline);
 }
 
+static bool
+is_splitvm(const struct dive_opts *o)
+{
+	return o->mode && !strcmp(o->mode, "splitvm");
+}
+
 static int
 build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 	   bool fast, const struct chan *chan, struct argv_list *l, struct dv_err *e)
@@ -194,8 +207,16 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 	if (o->gdb_port) {
 		arg(l, "-gdb");
 		argf(l, "tcp:127.0.0.1:%d", o->gdb_port);
-		arg(l, "-S");
 	}
+	if (is_splitvm(o)) {
+		/* stopped until diver has pinned the vCPU threads */
+		arg(l, "-chardev");
+		argf(l, "socket,id=qmp,fd=%d", QMP_FD);
+		arg(l, "-mon");
+		arg(l, "chardev=qmp,mode=control");
+	}
+	if (o->gdb_port || is_splitvm(o))
+		arg(l, "-S");
 	free(cmdline);
 	free(image);
 	return 0;
@@ -224,17 +245,18 @@ qemu_probe(const struct dive_opts *o, struct dv_err *e)
 static void
 child_exec(struct vm *vm, int in, int out, int log)
 {
-	/* out of the way of the descriptors placed below, then at RAM_FD */
+	/* out of the way of the descriptors placed below, then at RAM_FD, QMP_FD */
 	int ram = vm->chan ? fcntl(chan_ram_fd(vm->chan), F_DUPFD_CLOEXEC, 10) : -1;
+	int qmp = vm->qmp_child >= 0 ? fcntl(vm->qmp_child, F_DUPFD_CLOEXEC, 10) : -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (vm->chan && ram < 0)
+	if ((vm->chan && ram < 0) || (vm->qmp_child >= 0 && qmp < 0))
 		_exit(127);
 	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	if (log >= 0 && (log == 3 ? fcntl(3, F_SETFD, 0) : dup2(log, 3)) < 0)
 		_exit(127);
-	if (ram >= 0 && dup2(ram, RAM_FD) < 0)
+	if ((ram >= 0 && dup2(ram, RAM_FD) < 0) || (qmp >= 0 && dup2(qmp, QMP_FD) < 0))
 		_exit(127);
 	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -253,6 +275,11 @@ qemu_stop(struct vm *vm)
 		waitpid(vm->pid, &vm->wstatus, 0);
 	}
 	chan_free(vm->chan);
+	delegate_free(vm->deleg);
+	if (vm->qmp >= 0)
+		close(vm->qmp);
+	if (vm->qmp_child >= 0)
+		close(vm->qmp_child);
 	if (vm->to_guest >= 0)
 		close(vm->to_guest);
 	if (vm->from_guest >= 0)
@@ -369,6 +396,12 @@ choose_console(const struct net *n, const struct dive_opts *o, bool *fast,
 	*fast = false;
 	if (strcmp(want, "auto") && strcmp(want, "uart") && strcmp(want, "fast"))
 		return dv_errf(e, "--console '%s': expected auto, uart or fast", want);
+	if (is_splitvm(o) && (!strcmp(want, "uart") || !declared ||
+			      o->mem_mib > CHAN_MAX_MEM_MIB))
+		return dv_errf(e, "-d splitvm: delegated calls travel on the shared-memory "
+			       "channel, which %s", !declared ? "this kernel does not declare "
+			       "(interface.channel)" : !strcmp(want, "uart") ?
+			       "--console uart turns off" : "needs 16M to 2048M of memory");
 	if (!strcmp(want, "uart"))
 		return 0;
 	if (!declared && !strcmp(want, "fast"))
@@ -377,6 +410,58 @@ choose_console(const struct net *n, const struct dive_opts *o, bool *fast,
 			       "--console uart or a newer release",
 			       jv_str(jv_get(jv_get(n->json, "kernel"), "name")));
 	*fast = declared && (!strcmp(want, "fast") || o->mem_mib <= CHAN_MAX_MEM_MIB);
+	return 0;
+}
+
+static size_t
+serve_delegate(void *ctx, const unsigned char *req, size_t n, unsigned char *resp,
+	       size_t cap)
+{
+	return delegate_serve(ctx, req, n, resp, cap);
+}
+
+/* splitvm before QEMU starts: the delegate on the mailbox, a QMP socket. */
+static int
+splitvm_prepare(struct vm *vm, const struct dive_opts *o, struct dv_err *e)
+{
+	int sv[2];
+
+	if (!(vm->deleg = delegate_new(&o->delegate, e)))
+		return -1;
+	chan_set_delegate(vm->chan, serve_delegate, vm->deleg);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return dv_errno(e, "cannot make a socket for qemu's QMP monitor");
+	vm->qmp = sv[0];
+	vm->qmp_child = sv[1];
+	return 0;
+}
+
+/*
+ * splitvm while QEMU waits before the first instruction: each vCPU thread
+ * on a host core of its own, the channel's thread (the delegate) on the
+ * others — when there are more cores than vCPUs; else nothing is pinned.
+ */
+static int
+splitvm_place(struct vm *vm, const struct dive_opts *o, struct dv_err *e)
+{
+	cpu_set_t others;
+	pid_t *tids = NULL;
+	size_t n = 0;
+	int rc;
+
+	close(vm->qmp_child);
+	vm->qmp_child = -1;
+	if (qmp_handshake(vm->qmp, e) < 0 || qmp_vcpu_threads(vm->qmp, &tids, &n, e) < 0)
+		return -1;
+	rc = qmp_pin_vcpus(tids, n, &others, e);
+	free(tids);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		fprintf(stderr, "diver: splitvm: %d vCPUs and no spare host core; "
+			"threads are not pinned\n", o->cpus);
+	else
+		chan_set_cpus(vm->chan, &others, sizeof others);
 	return 0;
 }
 
@@ -411,11 +496,14 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	vm->chan = chan;
 	vm->timeout = o->timeout;
 	vm->to_guest = vm->from_guest = vm->sigfd = vm->from_log = -1;
+	vm->qmp = vm->qmp_child = -1;
 	vm->log_pipe = !o->log_path;
 	strbuf_init(&vm->logline);
 	console_init(&vm->con, !console || !strcmp(console, "framed-uart-1"));
-	if (qemu_probe(o, e) < 0 || spawn(vm, e) < 0 ||
-	    (chan && chan_start(chan, STDIN_FILENO, STDOUT_FILENO, vm->to_guest, e) < 0)) {
+	if (qemu_probe(o, e) < 0 || (is_splitvm(o) && splitvm_prepare(vm, o, e) < 0) ||
+	    spawn(vm, e) < 0 || (is_splitvm(o) && splitvm_place(vm, o, e) < 0) ||
+	    (chan && chan_start(chan, STDIN_FILENO, STDOUT_FILENO, vm->to_guest, e) < 0) ||
+	    (is_splitvm(o) && !o->gdb_port && qmp_execute(vm->qmp, "cont", e) < 0)) {
 		qemu_stop(vm);
 		return NULL;
 	}
@@ -668,6 +756,16 @@ qemu_wait(struct vm *vm, int *status, struct dv_err *e)
 const struct backend backend_qemu = {
 	.name = "qemu",
 	.mode = "vm",
+	.probe = qemu_probe,
+	.start = qemu_start,
+	.wait = qemu_wait,
+	.stop = qemu_stop,
+};
+
+/* The same QEMU with the delegate in diver (docs/kernel-interface.md §8). */
+const struct backend backend_qemu_splitvm = {
+	.name = "qemu",
+	.mode = "splitvm",
 	.probe = qemu_probe,
 	.start = qemu_start,
 	.wait = qemu_wait,
