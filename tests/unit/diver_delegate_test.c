@@ -746,6 +746,68 @@ TEST(configuration_from_the_command_line)
 	CHECK(cfg.nshares == 0 && cfg.nenv == 0);
 }
 
+static void
+fs_rm_rf_quiet(const char *path)
+{
+	char *p = tmp(path);
+
+	fs_rm_rf(p, NULL);
+	free(p);
+}
+
+/* Random and mangled requests: always one well-formed answer, no escape. */
+TEST(random_requests_get_well_formed_answers)
+{
+	static const char *const paths[] = {
+		"x", "sub/x", "../outside/secret", "/ro/r.txt", "etc/passwd", "chain1/secret",
+		"dangle/x", "dotdot/outside", "fz", "fz/y", "/", "ro", ".", "..", "",
+	};
+	static unsigned char req[DELEG_MSG_MAX], resp[DELEG_MSG_MAX];
+	struct delegate *d = delegate_with(1 << 20);
+	unsigned seed = 12345;
+
+	for (int i = 0; i < 20000; i++) {
+		struct deleg_req h = { DELEG_REQ_MAGIC, (uint32_t)(rand_r(&seed) % 17),
+				       (uint32_t)i, 0 };
+		size_t len = (size_t)rand_r(&seed) % 40, reqlen, n;
+		const char *p = paths[rand_r(&seed) % (sizeof paths / sizeof paths[0])];
+		struct deleg_resp r;
+
+		for (size_t k = 0; k < len; k++) {      /* mostly small fds, flags, counts */
+			int b = rand_r(&seed);
+
+			req[sizeof h + k] = (unsigned char)(b % 8 == 0 ? b >> 8 : b % 3 == 0 ? b % 3 : 0);
+		}
+		if (rand_r(&seed) % 2)
+			len = (size_t)(rand_r(&seed) % 3) * 8;
+		if (rand_r(&seed) % 2) {                /* arguments, then a path */
+			len = (len / 8) * 8;
+			memcpy(req + sizeof h + len, p, strlen(p) + 1);
+			len += strlen(p) + 1;
+		}
+		h.len = (uint32_t)len;
+		reqlen = sizeof h + len;
+		if (rand_r(&seed) % 10 == 0)            /* lie about the length */
+			h.len += (uint32_t)(rand_r(&seed) % 3) - 1;
+		if (rand_r(&seed) % 50 == 0)
+			reqlen = (size_t)rand_r(&seed) % sizeof h;
+		memcpy(req, &h, sizeof h);
+		n = delegate_serve(d, req, reqlen, resp, sizeof resp);
+		memcpy(&r, resp, sizeof r);
+		if (n != sizeof r + r.len || r.magic != DELEG_RESP_MAGIC ||
+		    (reqlen >= sizeof h && r.seq != (uint32_t)i) || r.result < -4095 ||
+		    (r.result < 0 && r.len)) {
+			harness_fail(__FILE__, __LINE__, "request %d (op %u): bad answer", i, h.op);
+			break;
+		}
+	}
+	CHECK(outside_intact());
+	delegate_free(d);
+	fs_rm_rf_quiet("share/fz");
+	fs_rm_rf_quiet("share/x");
+	fs_rm_rf_quiet("share/sub/x");
+}
+
 /*
  * Last, as it cannot be undone: openat2 made to fail with ENOSYS by a
  * seccomp filter (as on kernels before 5.6, or in containers whose filter
