@@ -4,6 +4,8 @@
  * Builds the app in DIR (default: the current directory) with its kit's
  * rules and the kernel's toolchain, then records the result as a net in
  * the store: data/nets/<id>/{image,net.json}, and DIR/build/net.json.
+ * Build model none: make runs only when DIR has a Makefile, and DIR/rootfs/
+ * (which must hold an executable init) is packed into a cpio initramfs.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include "fs.h"
 #include "kernel.h"
 #include "strbuf.h"
+#include "tarball.h"
 #include "timefmt.h"
 
 enum { OPT_LIST_OPTIONS = 256 };
@@ -134,11 +137,16 @@ toolchain_cc(const struct home *h, const struct kernel *k)
 static int
 run_make(const struct app *a, const char *cc, bool quiet, struct dv_err *e)
 {
-	char *kitarg = xasprintf("KIT=.%s", a->name), *ccarg = NULL;
+	char *kitarg, *ccarg = NULL, *makefile = fs_join(a->dir, "Makefile");
 	char *argv[8];
 	int n = 0, status;
+	bool none_without_makefile = !strcmp(a->k.build, "none") && !fs_is_file(makefile);
 	pid_t pid;
 
+	free(makefile);
+	if (none_without_makefile)
+		return 0;
+	kitarg = xasprintf("KIT=.%s", a->name);
 	argv[n++] = "make";
 	argv[n++] = "-C";
 	argv[n++] = a->dir;
@@ -221,12 +229,55 @@ net_json(const struct app *a, const char *id, const char *sha, uint64_t size)
 	return o;
 }
 
-/* Build model "module": the app, built apart, that the kernel loads. */
+/*
+ * Build model "none": DIR/rootfs/ packed into DIR/build/initrd.cpio (temp
+ * and rename), the initramfs the kernel runs; rootfs/init is the app.
+ */
 static char *
-built_module(const struct app *a, struct dv_err *e)
+pack_initramfs(const struct app *a, struct dv_err *e)
+{
+	char *root = fs_join(a->dir, "rootfs"), *init = fs_join(root, "init");
+	char *out = fs_join(a->dir, "build/initrd.cpio"), *dir = fs_join(a->dir, "build");
+	char *tmp = NULL;
+	int fd = -1;
+
+	if (!fs_is_file(init) || access(init, X_OK) < 0) {
+		dv_errf(e, "'%s' is missing or not executable: a Linux kernel runs the "
+			"app's initramfs from rootfs/init (see 'diver init' and "
+			"docs/kernel-interface.md)", init);
+		goto fail;
+	}
+	if (fs_mkdir_p(dir, 0755, e) < 0 || (fd = fs_temp_open(out, &tmp, e)) < 0)
+		goto fail;
+	if (cpio_write_tree(fd, root, 0, e) < 0) {
+		fs_temp_abort(fd, tmp);
+		goto fail;
+	}
+	if (fs_temp_commit(fd, tmp, out, 0644, e) < 0)
+		goto fail;
+	free(root);
+	free(init);
+	free(dir);
+	return out;
+fail:
+	free(root);
+	free(init);
+	free(dir);
+	free(out);
+	return NULL;
+}
+
+/*
+ * What the kernel loads beside its image: the app module (build model
+ * "module") or the initramfs ("none"); NULL for "link" and on errors.
+ */
+static char *
+built_extra(const struct app *a, struct dv_err *e)
 {
 	char *path;
 
+	if (!strcmp(a->k.build, "none"))
+		return pack_initramfs(a, e);
 	if (strcmp(a->k.build, "module"))
 		return NULL;
 	path = fs_join(a->dir, "build/app.elf");
@@ -236,6 +287,13 @@ built_module(const struct app *a, struct dv_err *e)
 		free(path);
 	}
 	return fs_is_file(path) ? path : NULL;
+}
+
+/* net.json's key (and the file's name) for what built_extra made. */
+static const char *
+extra_key(const struct app *a)
+{
+	return !strcmp(a->k.build, "none") ? "initrd" : "module";
 }
 
 static int
@@ -264,11 +322,12 @@ store_net(const struct home *h, const struct app *a, const char *image,
 	json = net_json(a, id, sha, *size);
 	if (module) {
 		jv *m = jv_object();
-		jv_set(m, "path", jv_string("module"));
-		jv_set(m, "format", jv_string("elf32"));
+		jv_set(m, "path", jv_string(extra_key(a)));
+		jv_set(m, "format", jv_string(strcmp(extra_key(a), "module") ? "newc"
+								      : "elf32"));
 		jv_set(m, "sha256", jv_string(msha));
 		jv_set(m, "size", jv_integer((long long)msize));
-		jv_set(json, "module", m);
+		jv_set(json, extra_key(a), m);
 		*size += msize;
 	}
 	text = jv_dump(json, JV_PRETTY);
@@ -276,7 +335,7 @@ store_net(const struct home *h, const struct app *a, const char *image,
 	rc = fs_copy_file(image, p, e);
 	free(p);
 	if (rc == 0 && module) {
-		p = fs_join(staging, "module");
+		p = fs_join(staging, extra_key(a));
 		rc = fs_copy_file(module, p, e);
 		free(p);
 	}
@@ -317,7 +376,7 @@ build(const char *dir, bool quiet)
 		goto out;
 	cc = toolchain_cc(&h, &a.k);
 	if (run_make(&a, cc, quiet, &e) < 0 || !(image = built_image(&a, &e)) ||
-	    (!(module = built_module(&a, &e)) && e.msg[0]) ||
+	    (!(module = built_extra(&a, &e)) && e.msg[0]) ||
 	    store_net(&h, &a, image, module, id, &size, &e) < 0)
 		goto out;
 	format_size(size, sz);

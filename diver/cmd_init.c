@@ -120,6 +120,86 @@ fill_kitdir(const struct resolved *res, const char *unpacked,
 	return rc;
 }
 
+/*
+ * Build model "none" with no template in the kit: a Linux initramfs app
+ * (docs/kernel-interface.md, "Linux kernels"): rootfs/init, a Makefile
+ * that puts a static busybox into rootfs/, and a README.
+ */
+static const char none_init[] =
+	"#!/bin/sh\n"
+	"# rootfs/init - the app.  'diver build' packs rootfs/ into the initramfs\n"
+	"# and the kernel runs this as process 1, with the arguments given after\n"
+	"# 'diver dive DIR --'.  What it must do: docs/kernel-interface.md, Linux.\n"
+	"/bin/busybox mkdir -p /proc /sys /dev\n"
+	"/bin/busybox mount -t proc proc /proc\n"
+	"/bin/busybox mount -t devtmpfs dev /dev\n"
+	"/bin/busybox --install -s /bin\n"
+	"export PATH=/bin\n"
+	"# stdin and stdout are COM1 (stderr stays on the log, COM2): bytes as\n"
+	"# they are, input not echoed\n"
+	"exec </dev/ttyS0 >/dev/ttyS0\n"
+	"stty raw -echo\n"
+	"\n"
+	"main() {\n"
+	"\techo \"Hello from Linux! arguments: $*\"\n"
+	"}\n"
+	"\n"
+	"main \"$@\"\n"
+	"status=$?\n"
+	"# the exit frame (FF 02 STATUS), then let ttyS0 drain (its last close\n"
+	"# waits until it has sent everything) and power off\n"
+	"printf \"\\377\\002\\$(printf %o \"$status\")\"\n"
+	"exec >/dev/null </dev/null\n"
+	"poweroff -f\n";
+
+static const char none_makefile[] =
+	"# 'diver build' runs make, then packs rootfs/ into the app's initramfs\n"
+	"# (rootfs/ is its /, rootfs/init the app).  This puts a static busybox\n"
+	"# there (Debian: busybox-static).\n"
+	"BUSYBOX ?= /bin/busybox\n"
+	"\n"
+	"all: rootfs/bin/busybox rootfs/bin/sh\n"
+	"\n"
+	"rootfs/bin/busybox: $(BUSYBOX)\n"
+	"\t@mkdir -p rootfs/bin\n"
+	"\tcp $(BUSYBOX) $@\n"
+	"\n"
+	"rootfs/bin/sh:\n"
+	"\t@mkdir -p rootfs/bin\n"
+	"\tln -sf busybox $@\n"
+	"\n"
+	"clean:\n"
+	"\trm -rf build rootfs/bin\n"
+	"\n"
+	".PHONY: all clean\n";
+
+static const char none_readme[] =
+	"A Linux initramfs app: rootfs/ is the initramfs and rootfs/init the app.\n"
+	"Build it with 'diver build', run it with 'diver dive . -- ARGS'.\n"
+	"rootfs/init writes its exit status to the console and powers off;\n"
+	"docs/kernel-interface.md (Linux kernels) says what it must do.\n";
+
+static int
+write_none_template(const char *dir, struct dv_err *e)
+{
+	char *root = fs_join(dir, "rootfs"), *p = fs_join(root, "init");
+	int rc = fs_mkdir_p(root, 0755, e);
+
+	if (rc == 0)
+		rc = fs_write_atomic(p, none_init, strlen(none_init), 0755, e);
+	free(p);
+	p = fs_join(dir, "Makefile");
+	if (rc == 0)
+		rc = fs_write_atomic(p, none_makefile, strlen(none_makefile), 0644, e);
+	free(p);
+	p = fs_join(dir, "README");
+	if (rc == 0)
+		rc = fs_write_atomic(p, none_readme, strlen(none_readme), 0644, e);
+	free(p);
+	free(root);
+	return rc;
+}
+
 /* Copy every entry of kitdir/sub into dir (nothing when sub is absent). */
 static int
 copy_template(const char *kitdir, const char *sub, const char *dir, struct dv_err *e)
@@ -224,6 +304,16 @@ print_examples(const struct resolved *res, const char *unpacked)
 	free(where);
 }
 
+static bool
+has_template(const char *kitdir)
+{
+	char *tpl = fs_join(kitdir, "template");
+	bool yes = fs_is_dir(tpl);
+
+	free(tpl);
+	return yes;
+}
+
 static int
 init_app(const char *dir, const struct resolved *res, const char *unpacked,
 	 const char *example, struct dv_err *e)
@@ -234,8 +324,12 @@ init_app(const char *dir, const struct resolved *res, const char *unpacked,
 	if (fs_mkdir_p(dir, 0755, e) < 0 || fs_staging_dir(kitdir, &staging, e) < 0)
 		goto out;
 	if (fill_kitdir(res, unpacked, staging, e) < 0 ||
-	    fs_replace_dir(staging, kitdir, e) < 0 ||
-	    copy_template(kitdir, "template", dir, e) < 0)
+	    fs_replace_dir(staging, kitdir, e) < 0)
+		goto out;
+	if (!strcmp(res->rel->build, "none") && !has_template(kitdir)) {
+		if (write_none_template(dir, e) < 0)
+			goto out;
+	} else if (copy_template(kitdir, "template", dir, e) < 0)
 		goto out;
 	if (example) {
 		char *sub = xasprintf("examples/%s", example);

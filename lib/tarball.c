@@ -438,3 +438,184 @@ tar_extract(const char *path, const char *dir, const char *name,
 	close(fd);
 	return rc < 0 ? -1 : 0;
 }
+
+/* --- newc cpio (initramfs) --- */
+
+struct cpio_writer {
+	struct archive *a;
+	int fd;
+	int64_t mtime;
+	unsigned ino;
+	unsigned char *buf;
+	int err;
+};
+
+static la_ssize_t
+cpio_out(struct archive *a, void *data, const void *buf, size_t len)
+{
+	struct cpio_writer *w = data;
+
+	(void)a;
+	if (fs_write_all(w->fd, buf, len) < 0) {
+		w->err = errno;
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+/* One entry's header: normalized mode, owner 0:0, a fixed mtime. */
+static struct archive_entry *
+cpio_entry(struct cpio_writer *w, const char *name, const struct stat *st)
+{
+	struct archive_entry *ent = archive_entry_new();
+	mode_t perm = S_ISDIR(st->st_mode) || st->st_mode & 0111 ? 0755 : 0644;
+
+	archive_entry_set_pathname(ent, name);
+	if (S_ISLNK(st->st_mode)) {
+		archive_entry_set_filetype(ent, AE_IFLNK);
+		perm = 0777;
+	} else
+		archive_entry_set_filetype(ent, S_ISDIR(st->st_mode) ? AE_IFDIR : AE_IFREG);
+	archive_entry_set_perm(ent, perm);
+	archive_entry_set_mtime(ent, w->mtime, 0);
+	archive_entry_set_uid(ent, 0);
+	archive_entry_set_gid(ent, 0);
+	/* distinct inode numbers and one link each: the kernel's unpacker
+	 * takes entries that share (ino, nlink >= 2) for hard links */
+	archive_entry_set_ino(ent, ++w->ino);
+	archive_entry_set_nlink(ent, S_ISDIR(st->st_mode) ? 2 : 1);
+	archive_entry_set_size(ent, 0);
+	return ent;
+}
+
+static int
+cpio_header(struct cpio_writer *w, struct archive_entry *ent, const char *name,
+	    struct dv_err *e)
+{
+	int rc = archive_write_header(w->a, ent);
+
+	archive_entry_free(ent);
+	if (rc != ARCHIVE_OK)
+		return dv_errf(e, "cannot write '%s' into the initramfs: %s", name,
+			       archive_error_string(w->a));
+	return 0;
+}
+
+static int
+cpio_add_link(struct cpio_writer *w, const char *src, const char *name,
+	      const struct stat *st, struct dv_err *e)
+{
+	char target[4096];
+	ssize_t n = readlink(src, target, sizeof target - 1);
+	struct archive_entry *ent;
+
+	if (n < 0)
+		return dv_errno(e, "cannot read the link '%s'", src);
+	target[n] = '\0';
+	ent = cpio_entry(w, name, st);
+	archive_entry_set_symlink(ent, target);
+	return cpio_header(w, ent, name, e);
+}
+
+static int
+cpio_add_file(struct cpio_writer *w, const char *src, const char *name,
+	      struct dv_err *e)
+{
+	struct archive_entry *ent;
+	struct stat st;
+	uint64_t left;
+	ssize_t n = 0;
+	int rc = -1, fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return dv_errno(e, "cannot open '%s'", src);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		dv_errf(e, "'%s' is not a regular file", src);
+		goto out;
+	}
+	ent = cpio_entry(w, name, &st);
+	archive_entry_set_size(ent, (la_int64_t)st.st_size);
+	if (cpio_header(w, ent, name, e) < 0)
+		goto out;
+	for (left = (uint64_t)st.st_size; left > 0; left -= (uint64_t)n) {
+		n = read(fd, w->buf, left < IO_CHUNK ? left : IO_CHUNK);
+		if (n <= 0) {
+			dv_errf(e, "cannot read '%s': %s", src,
+				n < 0 ? strerror(errno) : "it shrank while being read");
+			goto out;
+		}
+		if (archive_write_data(w->a, w->buf, (size_t)n) != n) {
+			dv_errf(e, "cannot write '%s' into the initramfs: %s", name,
+				archive_error_string(w->a));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/* Add what dir (at name, "" for the top) holds, depth first, sorted. */
+static int
+cpio_add_tree(struct cpio_writer *w, const char *dir, const char *name,
+	      struct dv_err *e)
+{
+	char **names;
+	int rc = 0;
+
+	if (fs_list_dir(dir, &names, NULL, e) < 0)
+		return -1;
+	for (char **p = names; *p && rc == 0; p++) {
+		char *src = fs_join(dir, *p);
+		char *sub = *name ? xasprintf("%s/%s", name, *p) : xstrdup(*p);
+		struct stat st;
+		if (lstat(src, &st) < 0)
+			rc = dv_errno(e, "cannot read '%s'", src);
+		else if (S_ISDIR(st.st_mode))
+			rc = cpio_header(w, cpio_entry(w, sub, &st), sub, e) < 0 ? -1 :
+			     cpio_add_tree(w, src, sub, e);
+		else if (S_ISREG(st.st_mode))
+			rc = cpio_add_file(w, src, sub, e);
+		else if (S_ISLNK(st.st_mode))
+			rc = cpio_add_link(w, src, sub, &st, e);
+		else
+			rc = dv_errf(e, "'%s' is a device, FIFO or socket; an initramfs "
+				     "holds only files, directories and symbolic links "
+				     "(make devices at run time: devtmpfs)", src);
+		free(sub);
+		free(src);
+	}
+	fs_names_free(names);
+	return rc;
+}
+
+int
+cpio_write_tree(int fd, const char *dir, int64_t mtime, struct dv_err *e)
+{
+	struct cpio_writer w = { .fd = fd, .mtime = mtime };
+	int rc = -1;
+
+	w.a = archive_write_new();
+	if (!w.a || archive_write_set_format_cpio_newc(w.a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(w.a, 1) != ARCHIVE_OK ||
+	    archive_write_open2(w.a, &w, NULL, cpio_out, NULL, NULL) != ARCHIVE_OK) {
+		dv_errf(e, "cannot start a cpio archive: %s",
+			w.a ? archive_error_string(w.a) : "out of memory");
+		goto out;
+	}
+	w.buf = xmalloc(IO_CHUNK);
+	if (cpio_add_tree(&w, dir, "", e) < 0)
+		goto out;
+	if (archive_write_close(w.a) != ARCHIVE_OK) {
+		dv_errf(e, "cannot finish the initramfs of '%s': %s", dir,
+			w.err ? strerror(w.err) : archive_error_string(w.a));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (w.a)
+		archive_write_free(w.a);
+	free(w.buf);
+	return rc;
+}

@@ -1,6 +1,6 @@
 /*
- * tarball — deterministic tar.zst writing and safe tar.zst reading; the only
- * module that sees libarchive.
+ * tarball — deterministic tar.zst writing and safe tar.zst reading, and the
+ * newc cpio archives of initramfs apps; the only module that sees libarchive.
  *
  * Owns: the tar.zst container of packages and bundles.  Writing is
  * deterministic: entries in the order added, owner 0:0, no user or group
@@ -91,5 +91,15 @@ void tar_reader_free(struct tar_reader *r);
  */
 int tar_extract(const char *path, const char *dir, const char *name,
 		const struct tar_limits *limits, struct dv_err *e);
+
+/*
+ * Write the tree under dir as an uncompressed newc cpio archive to fd (not
+ * closed): what a Linux kernel unpacks as its initramfs, dir's contents at
+ * "/".  Deterministic: depth first with names sorted bytewise, owner 0:0,
+ * mtime on every entry, modes 0755 (directories, and files with any
+ * execute bit) or 0644, inode numbers counted from 1.  Only regular files,
+ * directories and symbolic links (kept as they are) are allowed.
+ */
+int cpio_write_tree(int fd, const char *dir, int64_t mtime, struct dv_err *e);
 
 #endif
