@@ -28,6 +28,9 @@ OPT := -O2 -g
 ifeq ($(SAN),1)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
+# ASan's xdr interceptors look up the real functions when the program
+# starts, so libvirt (and its libtirpc) must be loaded then, not by dlopen
+PKG_LIBS += -Wl,--no-as-needed $(shell $(PKG_CONFIG) --libs libvirt 2>/dev/null)
 endif
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP \
 	-Ilib $(PKG_CFLAGS) -DDIVER_DATADIR='"$(DATADIR)"' $(CFLAGS)
