@@ -24,10 +24,10 @@ kernel_json() {
   "authors": ["Diver developers"],
   "tags": ["unikernel", "module", "elf-loader", "hpc", "multiboot"],
   "arch": "x86_64",
-  "modes": ["vm"],
+  "modes": ["vm", "splitvm"],
   "build": "module",
   "toolchain": {"name": "gcc-i386", "version": "12.2.0"},
-  "interface": {"boot": "multiboot1", "console": "framed-uart-1", "log": "com2", "exit": "isa-debug-exit", "channel": "shm-ring-1"},
+  "interface": {"boot": "multiboot1", "console": "framed-uart-1", "log": "com2", "exit": "isa-debug-exit", "channel": "shm-ring-1", "delegation": "deleg-1"},
   "variants": {
 $(variant_json default "optimized, quiet log"),
 $(variant_json debug "-O0 -g, verbose log")

@@ -276,3 +276,27 @@ pb_chan_call(const void *req, size_t n, void **resp)
 	*resp = ch.resp;
 	return len > ch.mbox_size ? (long)ch.mbox_size : (long)len;
 }
+
+/* The transport of deleg.c, for an app linked with the kernel (pebble). */
+bool
+pb_deleg_available(void)
+{
+	return pb_chan_delegation();
+}
+
+long
+pb_deleg_transport(const void *req, size_t n, void **resp)
+{
+	return pb_chan_call(req, n, resp);
+}
+
+/* EXIT (op 14): the delegate records the status; its answer carries nothing. */
+void
+pb_chan_forward_exit(int status)
+{
+	uint32_t req[6] = { 0x51525644u, 14, ++call_seq + 0x40000000u, 8, (uint32_t)status, 0 };
+	void *resp;
+
+	if (pb_chan_delegation())
+		pb_chan_call(req, sizeof req, &resp);
+}

@@ -142,6 +142,7 @@ pb_exit(int status)
 		else
 			pb_klog(PB_LOG_NORMAL, "app exited with status %d", status);
 	}
+	pb_chan_forward_exit(status);
 	pb_uart_drain(&pb_com2);
 	pb_console_exit_frame(status);
 	pb_cpu_poweroff(status);

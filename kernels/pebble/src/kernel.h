@@ -80,6 +80,18 @@ void pb_chan_write(const void *buf, size_t n);
 long pb_chan_read(void *buf, size_t n);
 /* One request in, its response's length out (*resp in the channel), -1 without one. */
 long pb_chan_call(const void *req, size_t n, void **resp);
+/* splitvm: tell the delegate the app's status (§8, EXIT) before powering off. */
+void pb_chan_forward_exit(int status);
+
+/*
+ * deleg.c — the app's delegated calls (open, stat, ...; §8) over a
+ * transport: pebble's kernel gives pb_chan_call (chan.c), reef's app side
+ * goes through its kernel's table (app_rt.c).
+ */
+bool pb_deleg_available(void);
+long pb_deleg_transport(const void *req, size_t n, void **resp);
+long pb_deleg_read(int fd, void *buf, size_t n);
+long pb_deleg_write(int fd, const void *buf, size_t n);
 
 /* log.c — COM2: kernel log lines and the app's stderr. */
 #ifndef PB_LOG_NAME

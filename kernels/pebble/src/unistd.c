@@ -2,7 +2,8 @@
  * unistd.c — read() and write() on the three descriptors, unbuffered:
  * fd 0 is the console's stdin (0 at end of input), fd 1 its stdout, fd 2
  * the log.  write(1) flushes what printf left in stdout's buffer first, so
- * that output keeps its order when an app mixes the two.
+ * that output keeps its order when an app mixes the two.  Fds from 3 are
+ * host files, delegated in splitvm mode (deleg.c).
  */
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 ssize_t
 read(int fd, void *buf, size_t n)
 {
+	if (fd > STDERR_FILENO)
+		return pb_deleg_read(fd, buf, n);
 	if (fd != STDIN_FILENO)
 		return -1;
 	pb_stdout_flush();              /* the prompt before the wait */
@@ -26,7 +29,7 @@ write(int fd, const void *buf, size_t n)
 	} else if (fd == STDERR_FILENO) {
 		pb_log_write(buf, n);
 	} else {
-		return -1;
+		return pb_deleg_write(fd, buf, n);
 	}
 	return (ssize_t)n;
 }

@@ -106,3 +106,15 @@ pb_variant(void)
 {
 	return kernel->variant;
 }
+
+bool
+pb_deleg_available(void)
+{
+	return kernel->delegation;
+}
+
+long
+pb_deleg_transport(const void *req, size_t n, void **resp)
+{
+	return kernel->deleg_call(req, n, resp);
+}

@@ -120,6 +120,7 @@ pb_kernel_main(uint32_t magic, const struct multiboot_info *mbi)
 		.set_flush = k_set_flush,
 		.heap_start = (app_end + 4095) & ~(uintptr_t)4095, .heap_end = top,
 		.variant = REEF_VARIANT, .kernel_version = REEF_VERSION, .ticks = pb_ticks,
+		.deleg_call = pb_chan_call, .delegation = pb_chan_delegation(),
 	};
 	pb_klog(PB_LOG_NORMAL, "%s (%s) booted; app module of %u KiB at %p, "
 		"%u MiB for it", REEF_VERSION, REEF_VARIANT,
@@ -142,6 +143,7 @@ pb_exit(int status)
 			"app exited with status %d after %llu ticks", status,
 			(unsigned long long)(pb_ticks() - boot_ticks));
 	}
+	pb_chan_forward_exit(status);
 	pb_uart_drain(&pb_com2);
 	pb_console_exit_frame(status);
 	pb_cpu_poweroff(status);

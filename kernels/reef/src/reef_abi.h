@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define REEF_ABI_MAGIC 0x52454546u      /* "REEF" */
-#define REEF_ABI_VERSION 1
+#define REEF_ABI_VERSION 2              /* 2: delegation (0.3.0) */
 #define REEF_APP_BASE 0x01000000u       /* where app modules are linked (16 MiB) */
 
 struct reef_abi {
@@ -32,6 +32,9 @@ struct reef_abi {
 	const char *variant;                    /* the kernel's variant */
 	const char *kernel_version;             /* the kernel's version */
 	uint64_t (*ticks)(void);                /* time-stamp counter */
+	/* splitvm: one delegated call (docs/kernel-interface.md §8) */
+	long (*deleg_call)(const void *req, size_t n, void **resp);
+	int delegation;                         /* 1 when diver serves them */
 };
 
 #endif

@@ -35,6 +35,9 @@ void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const voi
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
 	      int (*cmp)(const void *, const void *));
 
+/* The host's value, in splitvm mode, of a variable passed with --env; else NULL. */
+char *getenv(const char *name);
+
 int rand(void);
 void srand(unsigned seed);
 

@@ -25,5 +25,7 @@ size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strdup(const char *s);
 char *strndup(const char *s, size_t max);
+/* The message for an errno value (errno.h): "no such file or directory". */
+char *strerror(int errnum);
 
 #endif

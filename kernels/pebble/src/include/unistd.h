@@ -1,14 +1,15 @@
 /*
  * unistd.h — the three descriptors, unbuffered: fd 0 reads the console's
  * stdin (raw bytes; 0 at end of input), fd 1 writes its stdout (any bytes,
- * 0xFF included), fd 2 writes the kernel log.  Other fds give -1.
+ * 0xFF included), fd 2 writes the kernel log.  Fds from 3 are host files
+ * that open() gave, in splitvm mode (fcntl.h); others give -1 (EBADF).
  */
 #ifndef PEBBLE_UNISTD_H
 #define PEBBLE_UNISTD_H
 
 #include <stddef.h>
 
-typedef __PTRDIFF_TYPE__ ssize_t;
+#include <sys/types.h>
 
 #define STDIN_FILENO 0
 #define STDOUT_FILENO 1
@@ -16,5 +17,13 @@ typedef __PTRDIFF_TYPE__ ssize_t;
 
 ssize_t read(int fd, void *buf, size_t n);
 ssize_t write(int fd, const void *buf, size_t n);
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+int close(int fd);
+off_t lseek(int fd, off_t offset, int whence);
+int unlink(const char *path);
 
 #endif
