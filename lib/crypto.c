@@ -1,7 +1,9 @@
 #include "crypto.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,92 @@
 #include "strbuf.h"
 
 #define KEYFILE_MAX (64 * 1024)
+
+/*
+ * libcrypto is opened with dlopen when the first hash or key is made, not
+ * at start-up: commands that need neither (dive, list, search) then do not
+ * pay for loading and relocating it, about 1.2 ms of every start
+ * (docs/benchmarks.md).  OSSL lists every function used below; the macros
+ * after ossl_load make each call go through its pointer.
+ */
+#define LIBCRYPTO_SONAME "libcrypto.so.3"
+
+#define OSSL(X) \
+	X(BIO_ctrl) X(BIO_free) X(BIO_new) X(BIO_new_mem_buf) X(BIO_s_mem) \
+	X(ERR_clear_error) X(EVP_Digest) X(EVP_DigestFinal_ex) \
+	X(EVP_DigestInit_ex) X(EVP_DigestSign) X(EVP_DigestSignInit) \
+	X(EVP_DigestUpdate) X(EVP_DigestVerify) X(EVP_DigestVerifyInit) \
+	X(EVP_MD_CTX_free) X(EVP_MD_CTX_new) X(EVP_PKEY_Q_keygen) \
+	X(EVP_PKEY_free) X(EVP_PKEY_get_base_id) X(EVP_PKEY_get_raw_public_key) \
+	X(EVP_PKEY_new_raw_public_key) X(EVP_sha256) X(OPENSSL_cleanse) \
+	X(PEM_read_bio_PUBKEY) X(PEM_read_bio_PrivateKey) \
+	X(PEM_write_bio_PUBKEY) X(PEM_write_bio_PrivateKey)
+
+static struct {
+#define OSSL_SLOT(f) __typeof__(f) *f;
+	OSSL(OSSL_SLOT)
+#undef OSSL_SLOT
+	char error[256];        /* why loading failed; "" when it worked */
+} ossl;
+
+static pthread_once_t ossl_once = PTHREAD_ONCE_INIT;
+
+static void
+ossl_open(void)
+{
+	void *so = dlopen(LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (!so) {
+		snprintf(ossl.error, sizeof ossl.error, "cannot load %s (%s): install "
+			 "libssl3 (scripts/install-deps does)", LIBCRYPTO_SONAME, dlerror());
+		return;
+	}
+#define OSSL_SYM(f) \
+	if (!ossl.error[0] && !(*(void **)&ossl.f = dlsym(so, #f))) \
+		snprintf(ossl.error, sizeof ossl.error, "'%s' has no '%s': install " \
+			 "libssl3 3.0 or newer", LIBCRYPTO_SONAME, #f);
+	OSSL(OSSL_SYM)
+#undef OSSL_SYM
+}
+
+/* 0 once libcrypto is loaded (from any thread); else -1 and why, in e. */
+static int
+ossl_load(struct dv_err *e)
+{
+	pthread_once(&ossl_once, ossl_open);
+	if (!ossl.error[0])
+		return 0;
+	return e ? dv_errf(e, "%s", ossl.error) : -1;
+}
+
+#define OSSL_CALL(f) (*ossl.f)
+#define BIO_ctrl OSSL_CALL(BIO_ctrl)
+#define BIO_free OSSL_CALL(BIO_free)
+#define BIO_new OSSL_CALL(BIO_new)
+#define BIO_new_mem_buf OSSL_CALL(BIO_new_mem_buf)
+#define BIO_s_mem OSSL_CALL(BIO_s_mem)
+#define ERR_clear_error OSSL_CALL(ERR_clear_error)
+#define EVP_Digest OSSL_CALL(EVP_Digest)
+#define EVP_DigestFinal_ex OSSL_CALL(EVP_DigestFinal_ex)
+#define EVP_DigestInit_ex OSSL_CALL(EVP_DigestInit_ex)
+#define EVP_DigestSign OSSL_CALL(EVP_DigestSign)
+#define EVP_DigestSignInit OSSL_CALL(EVP_DigestSignInit)
+#define EVP_DigestUpdate OSSL_CALL(EVP_DigestUpdate)
+#define EVP_DigestVerify OSSL_CALL(EVP_DigestVerify)
+#define EVP_DigestVerifyInit OSSL_CALL(EVP_DigestVerifyInit)
+#define EVP_MD_CTX_free OSSL_CALL(EVP_MD_CTX_free)
+#define EVP_MD_CTX_new OSSL_CALL(EVP_MD_CTX_new)
+#define EVP_PKEY_Q_keygen OSSL_CALL(EVP_PKEY_Q_keygen)
+#define EVP_PKEY_free OSSL_CALL(EVP_PKEY_free)
+#define EVP_PKEY_get_base_id OSSL_CALL(EVP_PKEY_get_base_id)
+#define EVP_PKEY_get_raw_public_key OSSL_CALL(EVP_PKEY_get_raw_public_key)
+#define EVP_PKEY_new_raw_public_key OSSL_CALL(EVP_PKEY_new_raw_public_key)
+#define EVP_sha256 OSSL_CALL(EVP_sha256)
+#define OPENSSL_cleanse OSSL_CALL(OPENSSL_cleanse)
+#define PEM_read_bio_PUBKEY OSSL_CALL(PEM_read_bio_PUBKEY)
+#define PEM_read_bio_PrivateKey OSSL_CALL(PEM_read_bio_PrivateKey)
+#define PEM_write_bio_PUBKEY OSSL_CALL(PEM_write_bio_PUBKEY)
+#define PEM_write_bio_PrivateKey OSSL_CALL(PEM_write_bio_PrivateKey)
 
 struct sha256 {
 	EVP_MD_CTX *ctx;
@@ -49,6 +137,9 @@ sha256_new(void)
 {
 	struct sha256 *h = xcalloc(1, sizeof *h);
 
+	/* no error to return here: without libcrypto diver cannot hash at all */
+	if (ossl_load(NULL) < 0)
+		abort();
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
 		abort();
@@ -91,6 +182,8 @@ sha256_buf_hex(const void *data, size_t len, char hex[SHA256_HEX])
 {
 	unsigned char md[SHA256_LEN];
 
+	if (ossl_load(NULL) < 0)
+		abort();
 	EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL);
 	hexify(md, SHA256_LEN, hex);
 }
@@ -176,11 +269,17 @@ bio_string(BIO *bio)
 int
 key_generate(const char *path, struct dv_err *e)
 {
-	EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	BIO *priv = BIO_new(BIO_s_mem()), *pub = BIO_new(BIO_s_mem());
-	char *privpem = NULL, *pubpem = NULL, *pubpath = xasprintf("%s.pub", path);
+	EVP_PKEY *pkey;
+	BIO *priv, *pub;
+	char *privpem = NULL, *pubpem = NULL, *pubpath;
 	int rc = -1;
 
+	if (ossl_load(e) < 0)
+		return -1;
+	pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	priv = BIO_new(BIO_s_mem());
+	pub = BIO_new(BIO_s_mem());
+	pubpath = xasprintf("%s.pub", path);
 	if (!pkey || !priv || !pub ||
 	    PEM_write_bio_PrivateKey(priv, pkey, NULL, NULL, 0, NULL, NULL) != 1 ||
 	    PEM_write_bio_PUBKEY(pub, pkey) != 1) {
@@ -219,6 +318,8 @@ sigkey_load(const char *path, struct dv_err *e)
 	EVP_PKEY *pkey;
 	BIO *bio;
 
+	if (ossl_load(e) < 0)
+		return NULL;
 	if (fs_read_file(path, KEYFILE_MAX, &sb, e) < 0) {
 		dv_err_prefix(e, "signing key");
 		return NULL;
@@ -292,10 +393,14 @@ sigkey_public(const struct sigkey *k)
 struct pubkey *
 pubkey_load_mem(const char *pem, size_t len, const char *name, struct dv_err *e)
 {
-	BIO *bio = BIO_new_mem_buf(pem, (int)len);
-	EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *pkey;
 	struct pubkey *k;
+	BIO *bio;
 
+	if (ossl_load(e) < 0)
+		return NULL;
+	bio = BIO_new_mem_buf(pem, (int)len);
+	pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
 	BIO_free(bio);
 	ERR_clear_error();
 	if (!pkey || !is_ed25519(pkey)) {
