@@ -19,10 +19,11 @@ BUILD ?= build
 
 PKGS := libarchive libzstd libcurl jansson libcmark openssl libvirt
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libcurl, libvirt and openssl: headers only; lib/fetch.c opens libcurl when
-# a download starts, diver/backend_libvirt.c libvirt when a dive uses it,
-# lib/crypto.c libcrypto at the first hash or key
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl libvirt openssl,$(PKGS)) 2>/dev/null)
+# libcurl, libvirt, openssl and libarchive: headers only; lib/fetch.c opens
+# libcurl when a download starts, diver/backend_libvirt.c libvirt when a
+# dive uses it, lib/crypto.c libcrypto at the first hash or key,
+# lib/tarball.c libarchive at the first archive
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl libvirt openssl libarchive,$(PKGS)) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT := -O2 -g

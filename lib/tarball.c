@@ -2,8 +2,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,112 @@
 
 #include "fs.h"
 #include "strbuf.h"
+
+/*
+ * libarchive is opened with dlopen when the first archive is read or
+ * written, not at start-up: it brings libxml2, ICU and libstdc++ along, and
+ * loading them is about 1.7 ms of every start of every tool, commands that
+ * never touch an archive (dive, list, search) included (docs/benchmarks.md).
+ * LA lists every function used below; the macros after la_load make each
+ * call go through its pointer.
+ */
+#define LIBARCHIVE_SONAME "libarchive.so.13"
+
+#define LA(X) \
+	X(archive_entry_filetype) X(archive_entry_free) \
+	X(archive_entry_hardlink) X(archive_entry_new) \
+	X(archive_entry_pathname) X(archive_entry_perm) \
+	X(archive_entry_set_filetype) X(archive_entry_set_gid) \
+	X(archive_entry_set_ino) X(archive_entry_set_mtime) \
+	X(archive_entry_set_nlink) X(archive_entry_set_pathname) \
+	X(archive_entry_set_perm) X(archive_entry_set_size) \
+	X(archive_entry_set_symlink) X(archive_entry_set_uid) \
+	X(archive_entry_size) X(archive_entry_size_is_set) \
+	X(archive_error_string) X(archive_filter_bytes) X(archive_read_data) \
+	X(archive_read_free) X(archive_read_new) X(archive_read_next_header) \
+	X(archive_read_open_fd) X(archive_read_support_filter_zstd) \
+	X(archive_read_support_format_tar) X(archive_write_close) \
+	X(archive_write_data) X(archive_write_free) X(archive_write_header) \
+	X(archive_write_new) X(archive_write_open2) \
+	X(archive_write_set_bytes_in_last_block) \
+	X(archive_write_set_format_cpio_newc) \
+	X(archive_write_set_format_pax_restricted)
+
+static struct {
+#define LA_SLOT(f) __typeof__(f) *f;
+	LA(LA_SLOT)
+#undef LA_SLOT
+	char error[256];        /* why loading failed; "" when it worked */
+} la;
+
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+
+static void
+la_open(void)
+{
+	void *so = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (!so) {
+		snprintf(la.error, sizeof la.error, "cannot load %s (%s): install "
+			 "libarchive13 (scripts/install-deps does)", LIBARCHIVE_SONAME,
+			 dlerror());
+		return;
+	}
+#define LA_SYM(f) \
+	if (!la.error[0] && !(*(void **)&la.f = dlsym(so, #f))) \
+		snprintf(la.error, sizeof la.error, "'%s' has no '%s': install " \
+			 "libarchive13 3.6 or newer", LIBARCHIVE_SONAME, #f);
+	LA(LA_SYM)
+#undef LA_SYM
+}
+
+/* 0 once libarchive is loaded (from any thread); else -1 and why, in e. */
+static int
+la_load(struct dv_err *e)
+{
+	pthread_once(&la_once, la_open);
+	if (!la.error[0])
+		return 0;
+	return e ? dv_errf(e, "%s", la.error) : -1;
+}
+
+#define LA_CALL(f) (*la.f)
+#define archive_entry_filetype LA_CALL(archive_entry_filetype)
+#define archive_entry_free LA_CALL(archive_entry_free)
+#define archive_entry_hardlink LA_CALL(archive_entry_hardlink)
+#define archive_entry_new LA_CALL(archive_entry_new)
+#define archive_entry_pathname LA_CALL(archive_entry_pathname)
+#define archive_entry_perm LA_CALL(archive_entry_perm)
+#define archive_entry_set_filetype LA_CALL(archive_entry_set_filetype)
+#define archive_entry_set_gid LA_CALL(archive_entry_set_gid)
+#define archive_entry_set_ino LA_CALL(archive_entry_set_ino)
+#define archive_entry_set_mtime LA_CALL(archive_entry_set_mtime)
+#define archive_entry_set_nlink LA_CALL(archive_entry_set_nlink)
+#define archive_entry_set_pathname LA_CALL(archive_entry_set_pathname)
+#define archive_entry_set_perm LA_CALL(archive_entry_set_perm)
+#define archive_entry_set_size LA_CALL(archive_entry_set_size)
+#define archive_entry_set_symlink LA_CALL(archive_entry_set_symlink)
+#define archive_entry_set_uid LA_CALL(archive_entry_set_uid)
+#define archive_entry_size LA_CALL(archive_entry_size)
+#define archive_entry_size_is_set LA_CALL(archive_entry_size_is_set)
+#define archive_error_string LA_CALL(archive_error_string)
+#define archive_filter_bytes LA_CALL(archive_filter_bytes)
+#define archive_read_data LA_CALL(archive_read_data)
+#define archive_read_free LA_CALL(archive_read_free)
+#define archive_read_new LA_CALL(archive_read_new)
+#define archive_read_next_header LA_CALL(archive_read_next_header)
+#define archive_read_open_fd LA_CALL(archive_read_open_fd)
+#define archive_read_support_filter_zstd LA_CALL(archive_read_support_filter_zstd)
+#define archive_read_support_format_tar LA_CALL(archive_read_support_format_tar)
+#define archive_write_close LA_CALL(archive_write_close)
+#define archive_write_data LA_CALL(archive_write_data)
+#define archive_write_free LA_CALL(archive_write_free)
+#define archive_write_header LA_CALL(archive_write_header)
+#define archive_write_new LA_CALL(archive_write_new)
+#define archive_write_open2 LA_CALL(archive_write_open2)
+#define archive_write_set_bytes_in_last_block LA_CALL(archive_write_set_bytes_in_last_block)
+#define archive_write_set_format_cpio_newc LA_CALL(archive_write_set_format_cpio_newc)
+#define archive_write_set_format_pax_restricted LA_CALL(archive_write_set_format_pax_restricted)
 
 #define IO_CHUNK (256 * 1024)
 /*
@@ -86,8 +194,11 @@ tar_out(struct archive *a, void *data, const void *buf, size_t len)
 struct tar_writer *
 tar_writer_open(int fd, int level, int64_t mtime, struct dv_err *e)
 {
-	struct tar_writer *w = xcalloc(1, sizeof *w);
+	struct tar_writer *w;
 
+	if (la_load(e) < 0)
+		return NULL;
+	w = xcalloc(1, sizeof *w);
 	strbuf_init(&w->tar);
 	w->fd = fd;
 	w->mtime = mtime;
@@ -236,8 +347,11 @@ struct tar_reader *
 tar_reader_open(int fd, const char *name, const struct tar_limits *limits,
 		struct dv_err *e)
 {
-	struct tar_reader *r = xcalloc(1, sizeof *r);
+	struct tar_reader *r;
 
+	if (la_load(e) < 0)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
 	r->a = archive_read_new();
 	r->name = xstrdup(name);
 	r->limits = limits ? *limits : tar_limits_default;
@@ -596,6 +710,8 @@ cpio_write_tree(int fd, const char *dir, int64_t mtime, struct dv_err *e)
 	struct cpio_writer w = { .fd = fd, .mtime = mtime };
 	int rc = -1;
 
+	if (la_load(e) < 0)
+		return -1;
 	w.a = archive_write_new();
 	if (!w.a || archive_write_set_format_cpio_newc(w.a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(w.a, 1) != ARCHIVE_OK ||
