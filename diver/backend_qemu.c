@@ -214,6 +214,9 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 		argf(l, "socket,id=qmp,fd=%d", QMP_FD);
 		arg(l, "-mon");
 		arg(l, "chardev=qmp,mode=control");
+		/* threads named "CPU 0/TCG" ..., for top -H and the tests */
+		arg(l, "-name");
+		arg(l, "splitvm,debug-threads=on");
 	}
 	if (o->gdb_port || is_splitvm(o))
 		arg(l, "-S");

@@ -162,11 +162,10 @@ lseek(int fd, off_t offset, int whence)
 	return call(OP_LSEEK, &a, sizeof a, NULL, 0, NULL, 0, NULL);
 }
 
+/* After the call (not as an argument beside it: got is its result). */
 static int
-fill_stat(int rc, const struct wire_stat *w, size_t got, struct stat *st)
+fill_stat(const struct wire_stat *w, size_t got, struct stat *st)
 {
-	if (rc < 0)
-		return -1;
 	if (got < sizeof *w)
 		return errno = EIO, -1;
 	st->st_size = (off_t)w->size;
@@ -182,7 +181,9 @@ fstat(int fd, struct stat *st)
 	struct wire_stat w;
 	size_t got = 0;
 
-	return fill_stat(fd_call(OP_FSTAT, fd, &w, sizeof w, &got), &w, got, st);
+	if (fd_call(OP_FSTAT, fd, &w, sizeof w, &got) < 0)
+		return -1;
+	return fill_stat(&w, got, st);
 }
 
 int
@@ -191,8 +192,9 @@ stat(const char *path, struct stat *st)
 	struct wire_stat w;
 	size_t got = 0;
 
-	return fill_stat((int)call_path(OP_STAT, NULL, 0, path, &w, sizeof w, &got),
-			 &w, got, st);
+	if (call_path(OP_STAT, NULL, 0, path, &w, sizeof w, &got) < 0)
+		return -1;
+	return fill_stat(&w, got, st);
 }
 
 int
