@@ -152,22 +152,54 @@ check_kvm(const struct home *h, struct result *r)
 	}
 }
 
+/* qemu:///session: the libvirt client starts the user's own libvirtd. */
+static void
+check_libvirt_session(struct result *r)
+{
+	char *d = host_which("libvirtd");
+
+	r->state = d ? OK : NOTE;
+	snprintf(r->detail, sizeof r->detail, d ? "qemu:///session: libvirt starts "
+		 "your own libvirtd (%s)" : "qemu:///session: no libvirtd: --via "
+		 "libvirt is not available", d);
+	free(d);
+}
+
+/*
+ * What --via libvirt needs: the daemon of its default URI and, for the
+ * system daemon, virtlogd (a domain does not start without it).
+ */
 static void
 check_libvirt(const struct home *h, struct result *r)
 {
 	static const char *const socks[] = { "/run/libvirt/virtqemud-sock",
 					     "/run/libvirt/libvirt-sock", NULL };
+	const char *uri = getenv("LIBVIRT_DEFAULT_URI");
+	const char *const *s = socks;
+
 	(void)h;
-	for (const char *const *s = socks; *s; s++)
-		if (fs_exists(*s)) {
-			r->state = OK;
-			snprintf(r->detail, sizeof r->detail, "daemon socket %s", *s);
-			return;
-		}
-	r->state = NOTE;
-	snprintf(r->detail, sizeof r->detail, "no libvirt daemon socket: "
-		 "--via libvirt is not available");
-	r->fix = "apt-get install libvirt-daemon-system (only for --via libvirt)";
+	r->fix = "apt-get install libvirt-daemon-system, then start virtlogd and "
+		 "libvirtd (only for --via libvirt)";
+	if (uri && *uri) {
+		r->state = NOTE;
+		snprintf(r->detail, sizeof r->detail, "LIBVIRT_DEFAULT_URI=%s, not "
+			 "checked", uri);
+		return;
+	}
+	if (geteuid() != 0) {
+		check_libvirt_session(r);
+		return;
+	}
+	while (*s && !fs_exists(*s))
+		s++;
+	r->state = *s && fs_exists("/run/libvirt/virtlogd-sock") ? OK : NOTE;
+	if (!*s)
+		snprintf(r->detail, sizeof r->detail, "qemu:///system: no libvirt "
+			 "daemon socket: --via libvirt is not available");
+	else
+		snprintf(r->detail, sizeof r->detail, "qemu:///system: daemon socket "
+			 "%s%s", *s, r->state == OK ? ", virtlogd" : "; no virtlogd "
+			 "socket: domains cannot start");
 }
 
 static void

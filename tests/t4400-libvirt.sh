@@ -108,6 +108,20 @@ test_expect_success 'a daemon that refuses or is missing is one line, exit 1' '
 		diver dive hello --via libvirt --gdb --accel tcg
 '
 
+test_expect_success 'diver doctor says what --via libvirt would use' '
+	use_home lv &&
+	LIBVIRT_DEFAULT_URI=test:///default diver doctor -d vm >out &&
+	grep -E "^libvirt +note .*LIBVIRT_DEFAULT_URI=test:///default, not checked" out &&
+	env -u LIBVIRT_DEFAULT_URI diver doctor -d vm >out &&
+	if [ "$(id -u)" != 0 ]; then
+		grep -E "^libvirt .*qemu:///session" out
+	elif virsh -c qemu:///system uri >/dev/null 2>&1; then
+		grep -E "^libvirt +ok .*qemu:///system: daemon socket" out
+	else
+		grep -E "^libvirt +note .*qemu:///system: no libvirt daemon socket" out
+	fi
+'
+
 LIBVIRT_URI=
 # the serial ports' sockets are made here while a domain starts
 export XDG_RUNTIME_DIR="$TMP/run" && mkdir -p "$XDG_RUNTIME_DIR"
