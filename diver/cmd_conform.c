@@ -826,11 +826,32 @@ parse_args_output(const struct strbuf *out, struct strbuf *got, size_t max,
 	return i == max ? 0 : -1;
 }
 
+/* The first of argv[1..n-1] that did not arrive as sent, into r; -1, or 0. */
+static int
+first_bad_arg(const char *const *sent, const struct strbuf *got, size_t n,
+	      struct row *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 1;
+
+	while (i < n && !strcmp(got[i].buf, sent[i - 1]))
+		i++;
+	if (i == n)
+		return 0;
+	strbuf_addf(&sb, "argv[%zu] ", i);
+	show_bytes(&sb, (const unsigned char *)sent[i - 1], strlen(sent[i - 1]), 40);
+	strbuf_addstr(&sb, " arrived as ");
+	show_bytes(&sb, (unsigned char *)got[i].buf, got[i].len, 40);
+	verdict(r, FAIL, "%s", sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}
+
 static void
 check_args(struct conform *c, struct row *r)
 {
 	const char *args[NPROBE_ARGS + 1] = { "args" };
-	struct strbuf got[NPROBE_ARGS + 2];
+	struct strbuf got[NPROBE_ARGS + 2], argv0 = STRBUF_INIT;
 	size_t argc = 0, n = NPROBE_ARGS + 2;
 	struct run *run;
 
@@ -844,29 +865,16 @@ check_args(struct conform *c, struct row *r)
 		verdict(r, FAIL, "expected %zu arguments (argv[0] and %zu more), the "
 			"app saw %zu", n, n - 1, argc);
 	} else if (strcmp(got[0].buf, PROBE)) {
-		struct strbuf sb = STRBUF_INIT;
-		show_bytes(&sb, (unsigned char *)got[0].buf, got[0].len, 40);
-		verdict(r, FAIL, "argv[0] is %s, expected the argv0= option, \"" PROBE "\"",
-			sb.buf);
-		strbuf_release(&sb);
-	} else {
+		show_bytes(&argv0, (unsigned char *)got[0].buf, got[0].len, 40);
+		verdict(r, FAIL, "argv[0] is %s, expected the argv0= option, \"" PROBE
+			"\"", argv0.buf);
+	} else if (first_bad_arg(args, got, n, r) == 0) {
 		verdict(r, PASS, "argv[0] and %zu arguments arrive intact (blanks, quotes, "
 			"backslashes, bytes >= 0x80, empty, --, =)", n - 1);
-		for (size_t i = 1; i < n; i++)
-			if (strcmp(got[i].buf, args[i - 1])) {
-				struct strbuf sb = STRBUF_INIT;
-				strbuf_addf(&sb, "argv[%zu] ", i);
-				show_bytes(&sb, (const unsigned char *)args[i - 1],
-					   strlen(args[i - 1]), 40);
-				strbuf_addstr(&sb, " arrived as ");
-				show_bytes(&sb, (unsigned char *)got[i].buf, got[i].len, 40);
-				verdict(r, FAIL, "%s", sb.buf);
-				strbuf_release(&sb);
-				break;
-			}
 	}
 	for (size_t i = 0; i < n; i++)
 		strbuf_release(&got[i]);
+	strbuf_release(&argv0);
 }
 
 /* What the probe's out mode writes (keep in step with probe_source). */
@@ -1074,24 +1082,6 @@ declares_gdb(const struct conform *c)
 	return yes;
 }
 
-static char *
-which(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-
-	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char *p = fs_join(*d ? d : ".", prog);
-		if (access(p, X_OK) == 0) {
-			free(copy);
-			return p;
-		}
-		free(p);
-	}
-	free(copy);
-	return NULL;
-}
-
 /* A TCP port on 127.0.0.1 that nobody listens on right now. */
 static int
 free_port(void)
@@ -1172,12 +1162,12 @@ static void
 check_gdb(struct conform *c, struct row *r)
 {
 	static const char *const args[] = { "return", "7" };
-	char *gdb = which("gdb"), *opt, *elf, *out = fs_join(c->tmp, "gdb.out");
-	char **dv, **gv;
+	char *version[] = { "gdb", "--version", NULL };
+	char *opt, *elf, *out = fs_join(c->tmp, "gdb.out"), **dv, **gv;
 	int port = free_port(), status;
 	pid_t net;
 
-	if (!gdb) {
+	if (wait_child(start_child(version, NULL, NULL, NULL)) != 0) {
 		verdict(r, SKIP, "gdb is not installed (apt-get install gdb)");
 		free(out);
 		return;
@@ -1186,7 +1176,7 @@ check_gdb(struct conform *c, struct row *r)
 							     : "build/app.elf");
 	opt = xasprintf("--gdb=%d", port);
 	dv = dive_argv(c, opt, args, 2);
-	gv = gdb_argv(gdb, elf, port, c->bound);
+	gv = gdb_argv("gdb", elf, port, c->bound);
 	net = start_child(dv, NULL, NULL, NULL);
 	wait_child(start_child(gv, NULL, out, out));
 	current_child = net;
@@ -1197,7 +1187,6 @@ check_gdb(struct conform *c, struct row *r)
 	free(opt);
 	free(elf);
 	free(out);
-	free(gdb);
 }
 
 static bool
