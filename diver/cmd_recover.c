@@ -44,10 +44,10 @@ report(const struct journal_report *r, bool list)
 	if (r->error[0])
 		return failf("%s", r->error);
 	if (list)
-		printf("%s: a %s dive (pid %ld) that did not clean up\n", r->path,
-		       r->backend, r->pid);
+		printf("%s: a dive (backend %s, pid %ld) that did not clean up\n",
+		       r->path, r->backend, r->pid);
 	else
-		printf("recovered %s: %zu step%s undone (a %s dive, pid %ld)\n",
+		printf("recovered %s: %zu step%s undone (backend %s, pid %ld)\n",
 		       r->path, r->undone, r->undone == 1 ? "" : "s", r->backend, r->pid);
 	return 0;
 }

@@ -61,7 +61,7 @@ journal_new(char *path, int fd)
 
 struct journal *
 journal_open(const struct home *h, const char *backend, const char *net,
-	     struct dv_err *e)
+	     const char *workdir, struct dv_err *e)
 {
 	char *dir = journal_dir(h), *path, stamp[64 + RFC3339_LEN];
 	const char *root = getenv("DIVER_SYSROOT");
@@ -94,6 +94,8 @@ journal_open(const struct home *h, const char *backend, const char *net,
 	jv_set(hd, "pid", jv_integer(getpid()));
 	if (root && *root)
 		jv_set(hd, "sysroot", jv_string(root));
+	if (workdir)
+		jv_set(hd, "workdir", jv_string(workdir));
 	rfc3339_format(now, stamp);
 	jv_set(hd, "started", jv_string(stamp));
 	j->header = jv_deep_copy(hd);
@@ -206,16 +208,17 @@ unwind_steps(struct journal *j, size_t *undone, struct dv_err *e)
 		err.msg[0] = '\0';
 		ran = run_undo(jv_get(s, "undo"), &err);
 		if (ran < 0 && done) {
-			if (!rc)
-				dv_errf(&first, "could not undo '%s': %s", jv_str(jv_get(s, "what")),
-					err.msg);
+			/* what is left may depend on it: stop, keep the rest */
+			dv_errf(&first, "could not undo '%s': %s", jv_str(jv_get(s, "what")),
+				err.msg);
 			rc = -1;
-			continue;
+			break;
 		}
 		*undone += ran == 0;
-		if (mark(j, "undone", i, &err) < 0 && !rc) {
+		if (mark(j, "undone", i, &err) < 0) {
 			first = err;
 			rc = -1;
+			break;
 		}
 	}
 	if (rc) {
@@ -223,6 +226,8 @@ unwind_steps(struct journal *j, size_t *undone, struct dv_err *e)
 			"diver recover", first.msg, j->path);
 		return -1;
 	}
+	if (jv_str(jv_get(j->header, "workdir")))
+		fs_rm_rf(jv_str(jv_get(j->header, "workdir")), &err);
 	if (unlink(j->path) < 0)
 		return dv_errno(e, "cannot remove the undo journal '%s'", j->path);
 	fs_sync_parent(j->path);

@@ -32,9 +32,13 @@ struct undo {
 	const char *value;
 };
 
-/* A new journal for backend's dive, created and locked. */
+/*
+ * A new journal for backend's dive, created and locked; workdir (diver's
+ * own generated files, may be NULL) is removed once everything is undone.
+ */
 struct journal *journal_open(const struct home *h, const char *backend,
-			     const char *net, struct dv_err *e);
+			     const char *net, const char *workdir,
+			     struct dv_err *e);
 /* Before a step: what it does (for messages) and how to undo it. */
 int journal_step(struct journal *j, const char *what, const struct undo *u,
 		 struct dv_err *e);
@@ -42,8 +46,9 @@ int journal_step(struct journal *j, const char *what, const struct undo *u,
 int journal_done(struct journal *j, struct dv_err *e);
 /*
  * Undo every step in reverse order and remove the journal.  An undo that
- * fails for a step that had happened is an error (the journal stays, for
- * diver recover); one whose step may not have happened is not.
+ * fails for a step that had happened stops it there (what is left may
+ * depend on it; the journal keeps it for diver recover); one whose step
+ * may not have happened is not an error.
  */
 int journal_unwind(struct journal *j, struct dv_err *e);
 /* Unlock and free (after journal_unwind; a leftover stays on disk). */

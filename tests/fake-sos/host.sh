@@ -1,0 +1,124 @@
+# tests/fake-sos/host.sh — the simulated host of the hw-mode tests
+# (t46NN-*.sh), sourced after tests/lib.sh: the fake sysroot, its
+# snapshot, the documented call sequences, failure and kill -9 loops, and
+# a net of a kernel that declares hw and splitvm.
+export PATH="$SRC/tests/fake-sos:$PATH"
+export DIVER_SYSROOT="$TMP/host" FAKE_RUN="$TMP/fake-run" FAKE_LOG="$TMP/calls"
+export DIVER_IHK_PREFIX="$TMP/ppos" DIVER_JAILHOUSE_SYSCONFIG="$TMP/sysconfig.cell"
+at_exit "for p in $TMP/fake-run/*/pid; do kill -9 \$(cat \$p); done"
+
+# The fake host: cpu0-3 online, memory0-7 of 32 MiB online and removable,
+# no co-kernel module loaded; /dev/pisces, /dev/jailhouse and /dev/v3vee
+# as if their modules were.
+make_host() {
+	local r=$DIVER_SYSROOT c m
+	rm -rf "$r" "$FAKE_RUN" "$FAKE_LOG"
+	mkdir -p "$r/proc" "$r/dev" "$r/sys/module" "$r/sys/devices/system/memory" \
+		"$r/sys/devices/jailhouse/cells"
+	printf 'ext4 999424 1 - Live 0x0000000000000000\n' >"$r/proc/modules"
+	mkdir -p "$r/sys/devices/system/cpu/cpu0"
+	echo 0-3 >"$r/sys/devices/system/cpu/online"
+	for c in 1 2 3; do
+		mkdir -p "$r/sys/devices/system/cpu/cpu$c"
+		echo 1 >"$r/sys/devices/system/cpu/cpu$c/online"
+	done
+	echo 2000000 >"$r/sys/devices/system/memory/block_size_bytes"
+	for m in 0 1 2 3 4 5 6 7; do
+		mkdir -p "$r/sys/devices/system/memory/memory$m"
+		echo online >"$r/sys/devices/system/memory/memory$m/state"
+		echo 1 >"$r/sys/devices/system/memory/memory$m/removable"
+	done
+	mkdir -p "$r/sys/module/pisces" "$r/sys/module/jailhouse" "$r/sys/module/v3vee"
+	: >"$r/dev/pisces"; : >"$r/dev/jailhouse"; : >"$r/dev/v3vee"
+	echo 0 >"$r/sys/devices/jailhouse/enabled"
+	mkdir -p "$DIVER_IHK_PREFIX/kmod"
+	: >"$DIVER_IHK_PREFIX/kmod/ihk.ko"; : >"$DIVER_IHK_PREFIX/kmod/ihk-smp-x86_64.ko"
+	: >"$DIVER_IHK_PREFIX/kmod/mcctrl.ko"
+	: >"$DIVER_JAILHOUSE_SYSCONFIG"
+	tree_state "$r" >"$TMP/host.state"
+}
+
+host_unchanged() {
+	tree_state "$DIVER_SYSROOT" >"$TMP/host.now"
+	diff -u "$TMP/host.state" "$TMP/host.now" || { echo "the fake host changed"; return 1; }
+	for p in "$FAKE_RUN"/*/pid; do
+		[ -f "$p" ] || continue
+		! kill -0 "$(cat "$p")" 2>/dev/null || { echo "a kernel still runs: $p"; return 1; }
+	done
+	ls "$DIVER_HOME/data/journal" 2>/dev/null | grep . && { echo "a journal is left"; return 1; }
+	return 0
+}
+
+# The documented call sequence of a backend, from docs/hw-mode.md.
+documented() {
+	awk -v want="<!-- sequence: $1 -->" '
+		$0 == want { on = 1; next }
+		on && /^```$/ { if (++fence == 2) exit; next }
+		on && fence == 1 { print }' "$SRC/docs/hw-mode.md"
+}
+
+# The log with this run's paths replaced by the names the docs use.
+normalized() {
+	sed -e "s|$NET|NET|g" -e "s|$DIVER_IHK_PREFIX|PREFIX|g" \
+	    -e "s|$DIVER_JAILHOUSE_SYSCONFIG|SYSCONFIG|g" \
+	    -e "s|$DIVER_HOME/cache/hw-[A-Za-z0-9]*|WORK|g" "$FAKE_LOG"
+}
+
+# expect_restored_at_each_step VIA ARGS...: fail the K-th tool call for every K of a
+# full dive; each time one error line, exit 1, the host as it was.
+expect_restored_at_each_step() {
+	local via=$1 k total
+	shift
+	total=$(wc -l <"$TMP/full.calls")
+	for k in $(seq 1 "$total"); do
+		make_host
+		rc=0; FAKE_FAIL_AT=$k diver dive "$@" app -- world >out 2>err || rc=$?
+		[ $rc != 0 ] || { echo "call $k: the dive did not fail"; cat err; return 1; }
+		grep -q "injected failure at call $k" err || { echo "call $k:"; cat err; return 1; }
+		[ "$(grep -c "^diver: " err)" = 1 ] || { echo "call $k: not one error"; cat err; return 1; }
+		# an undo that failed is left in the journal, and the error says so
+		if grep -q "run diver recover" err; then
+			diver recover >rec || { cat err rec; return 1; }
+		fi
+		host_unchanged || { echo "after a failure at call $k ($(sed -n ${k}p "$FAKE_LOG"))"; \
+			cat err; return 1; }
+	done
+	echo "$total steps failed in turn"
+}
+
+# kill -9 of diver at each call before the app runs; diver recover then
+# restores the host.
+expect_recovered_at_each_step() {
+	local via=$1 k stop
+	shift
+	stop=$(grep -n "$KILL_BEFORE" "$TMP/full.calls" | head -n1 | cut -d: -f1)
+	for k in $(seq 1 "$stop"); do
+		make_host
+		rc=0; FAKE_KILL_AT=$k diver dive "$@" app -- world >out 2>err || rc=$?
+		[ $rc = 137 ] || { echo "call $k: diver was not killed ($rc)"; cat err; return 1; }
+		diver recover >rec 2>&1 || { cat rec; return 1; }
+		host_unchanged || { echo "after kill -9 at call $k"; cat rec; return 1; }
+	done
+	echo "$stop kills recovered"
+}
+
+
+
+# A kernel that declares hw and splitvm (a copy of pebble), an app built
+# on it in home "hw"; NET is its directory.
+setup_net() {
+	make_key key &&
+	mkdir -p "$TMP/kernels" && cp -R "$SRC/kernels/pebble" "$TMP/kernels/" &&
+	for k in "$TMP"/kernels/pebble/*/kernel.json; do
+		sed -i "s/\"modes\": \[[^]]*\]/\"modes\": [\"vm\", \"splitvm\", \"hw\"]/" "$k"
+	done &&
+	catalog-gen -q -k "$TMP/key" -o "$TMP/site" "$TMP/kernels" &&
+	use_home hw &&
+	diver trust add "$TMP/key.pub" >/dev/null && diver source add k "$TMP/site" >/dev/null &&
+	(cd "$TMP" && diver init app pebble >/dev/null && diver build -q app >/dev/null 2>&1)
+}
+net_dir() {
+	local d
+	d=$(ls -d "$TMP/home-hw/data/nets/"*/ 2>/dev/null | head -n1)
+	echo "${d%/}"
+}

@@ -1,0 +1,54 @@
+#!/bin/bash
+# hw mode on IHK/McKernel (--via ihk), on the SIMULATED host of
+# tests/fake-sos/ (docs/hw-mode.md): a full dive through real QEMU, the
+# documented call sequence, a failure at each step and a kill -9 of diver
+# at each step before the console (then diver recover) leave the host
+# byte-identical.
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/fake-sos/host.sh"
+require_cmd qemu-system-x86_64
+
+test_expect_success 'setup: an app on a kernel that declares hw' 'setup_net'
+NET=$(net_dir)
+use_home hw
+
+test_expect_success 'a full dive shows the app output and exit status' '
+	make_host &&
+	diver dive --timeout 60 -d hw --via ihk -c 2 -m 64M app -- world >out 2>err &&
+	grep "argument 1: world" out && grep -q "Hello from pebble" out &&
+	grep "pebble: app exited with status 0" err &&
+	host_unchanged && cp "$FAKE_LOG" "$TMP/full.calls"
+'
+
+test_expect_success 'the calls are the documented sequence' '
+	documented ihk >want && normalized >got &&
+	diff -u want got && test -s want
+'
+
+test_expect_success 'the app exit status is the dive exit status; stdin reaches it' '
+	make_host &&
+	diver init app2 pebble >/dev/null &&
+	cat >app2/main.c <<-C &&
+	#include <stdlib.h>
+	#include <unistd.h>
+	int main(int argc, char **argv) {
+		char buf[256]; long n;
+		while ((n = read(0, buf, sizeof buf)) > 0) write(1, buf, n);
+		return argc > 1 ? atoi(argv[1]) : 0;
+	}
+	C
+	diver build -q app2 >/dev/null 2>&1 &&
+	rc=0; echo "through mcexec" | diver dive --timeout 60 -d hw --via ihk app2 -- 42 >out 2>err || rc=$? &&
+	test $rc = 42 && grep "through mcexec" out && host_unchanged
+'
+
+test_expect_success 'a failure at each step in turn leaves the host as it was' '
+	expect_restored_at_each_step ihk --timeout 60 -d hw --via ihk -c 2 -m 64M
+'
+
+KILL_BEFORE="^mcexec"
+test_expect_success 'kill -9 of diver at each step, then diver recover' '
+	expect_recovered_at_each_step ihk --timeout 60 -d hw --via ihk -c 2 -m 64M
+'
+
+test_done
