@@ -133,6 +133,46 @@ test_expect_success 'the rest of the API: mkdir, create, stat, readdir, lseek, u
 	done
 '
 
+test_expect_success 'the delegate'\''s bounds reach the app as errno: long names, 64 open files, --write-max' '
+	use_home sv &&
+	diver init limits pebble >/dev/null && cat >limits/main.c <<-\C &&
+	#include <errno.h>
+	#include <fcntl.h>
+	#include <stdio.h>
+	#include <string.h>
+	#include <unistd.h>
+	#define CHECK(c) do { if (!(c)) { printf("failed: %s (%s)\n", #c, strerror(errno)); return 1; } } while (0)
+	static char path[5001], name[301], block[65536];
+	int main(void) {
+		int fds[80], n = 0, fd;
+		long total = 0;
+		ssize_t w;
+		memset(path, 65, 5000);          /* no quotes: the body is in them */
+		CHECK(open(path, O_RDONLY) < 0 && errno == ENAMETOOLONG);
+		memset(name, 66, 300);           /* fits the wire, not the host */
+		CHECK(open(name, O_RDONLY) < 0 && errno == ENAMETOOLONG);
+		while (n < 80 && (fds[n] = open("f.txt", O_RDONLY)) >= 0)
+			n++;
+		CHECK(n == 64 && errno == EMFILE);
+		while (n > 0)
+			CHECK(close(fds[--n]) == 0);
+		CHECK((fd = open("big", O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 3);
+		while ((w = write(fd, block, sizeof block)) > 0)
+			total += w;
+		CHECK(w < 0 && errno == ENOSPC && total == 1048576);
+		CHECK(close(fd) == 0);
+		printf("limits hold\n");
+		return 0;
+	}
+	C
+	{ diver build -q limits >build.log 2>&1 || { cat build.log; exit 1; }; } &&
+	rm -rf w && mkdir w && echo x >w/f.txt &&
+	dive -d splitvm limits --share w --write-max 1M >limits.out 2>err ||
+		{ cat limits.out err; exit 1; }
+	grep -x "limits hold" limits.out && test "$(stat -c %s w/big)" = 1048576 &&
+	test "$(ls w | wc -l)" = 2
+'
+
 test_expect_success 'the vCPU runs on a core of its own, the delegate on the others' '
 	use_home sv &&
 	if [ "$(nproc)" -lt 2 ]; then echo "one core: nothing to pin"; exit 0; fi
