@@ -13,7 +13,7 @@ at_exit "for p in $TMP/fake-run/*/pid; do kill -9 \$(cat \$p); done"
 make_host() {
 	local r=$DIVER_SYSROOT c m
 	rm -rf "$r" "$FAKE_RUN" "$FAKE_LOG"
-	mkdir -p "$r/proc" "$r/dev" "$r/sys/module" "$r/sys/devices/system/memory" \
+	mkdir -p "$r/proc/pisces" "$r/dev" "$r/sys/module" "$r/sys/devices/system/memory" \
 		"$r/sys/devices/jailhouse/cells"
 	printf 'ext4 999424 1 - Live 0x0000000000000000\n' >"$r/proc/modules"
 	mkdir -p "$r/sys/devices/system/cpu/cpu0"
@@ -69,6 +69,7 @@ normalized() {
 expect_restored_at_each_step() {
 	local via=$1 k total
 	shift
+	[ -s "$TMP/full.calls" ] || { echo "no full dive to compare with"; return 1; }
 	total=$(wc -l <"$TMP/full.calls")
 	for k in $(seq 1 "$total"); do
 		make_host
@@ -86,20 +87,22 @@ expect_restored_at_each_step() {
 	echo "$total steps failed in turn"
 }
 
-# kill -9 of diver at each call before the app runs; diver recover then
-# restores the host.
+# kill -9 of diver at the calls before the console ($KILL_BEFORE) starts,
+# every $KILL_EVERY-th one (and the last); diver recover then restores
+# the host.
 expect_recovered_at_each_step() {
 	local via=$1 k stop
 	shift
 	stop=$(grep -n "$KILL_BEFORE" "$TMP/full.calls" | head -n1 | cut -d: -f1)
-	for k in $(seq 1 "$stop"); do
+	[ -n "$stop" ] || { echo "no call $KILL_BEFORE in a full dive"; return 1; }
+	for k in $( (seq 1 "${KILL_EVERY:-1}" "$stop"; echo "$stop") | sort -un); do
 		make_host
 		rc=0; FAKE_KILL_AT=$k diver dive "$@" app -- world >out 2>err || rc=$?
 		[ $rc = 137 ] || { echo "call $k: diver was not killed ($rc)"; cat err; return 1; }
 		diver recover >rec 2>&1 || { cat rec; return 1; }
 		host_unchanged || { echo "after kill -9 at call $k"; cat rec; return 1; }
 	done
-	echo "$stop kills recovered"
+	echo "kills up to call $stop recovered"
 }
 
 

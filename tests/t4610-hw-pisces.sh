@@ -1,0 +1,59 @@
+#!/bin/bash
+# hw mode on Pisces (--via pisces), on the SIMULATED host of
+# tests/fake-sos/ (docs/hw-mode.md): diver offlines cores and memory
+# blocks itself, with read-back; a full dive through real QEMU, the
+# documented call sequence, a failure and a kill -9 of diver at each step
+# (then diver recover) leave the host byte-identical; a memory block that
+# silently stays online is caught.
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/fake-sos/host.sh"
+require_cmd qemu-system-x86_64
+require_cmd gcc
+
+test_expect_success 'setup: an app on a kernel that declares hw' 'setup_net'
+NET=$(net_dir)
+use_home hw
+
+test_expect_success 'a full dive shows the app output and exit status' '
+	make_host &&
+	diver dive --timeout 60 -d hw --via pisces -c 2 -m 64M app -- world >out 2>err &&
+	grep "argument 1: world" out && grep -q "Hello from pebble" out &&
+	grep "pebble: app exited with status 0" err &&
+	host_unchanged && cp "$FAKE_LOG" "$TMP/full.calls"
+'
+
+test_expect_success 'the calls are the documented sequence' '
+	documented pisces >want && normalized >got &&
+	diff -u want got && test -s want
+'
+
+test_expect_success 'a failure at each step in turn leaves the host as it was' '
+	expect_restored_at_each_step pisces --timeout 60 -d hw --via pisces -c 2 -m 64M
+'
+
+KILL_BEFORE="^pisces_cons"
+test_expect_success 'kill -9 of diver at each step, then diver recover' '
+	expect_recovered_at_each_step pisces --timeout 60 -d hw --via pisces -c 2 -m 64M
+'
+
+test_expect_success 'a memory block that silently stays online is caught and everything given back' '
+	make_host &&
+	gcc -shared -fPIC -o stuck.so "$SRC/tests/fake-sos/stuck-write.c" -ldl &&
+	rc=0; LD_PRELOAD=$TMP/stuck.so ASAN_OPTIONS=verify_asan_link_order=0 \
+		FAKE_STUCK_WRITE=memory7/state \
+		diver dive --timeout 60 -d hw --via pisces -c 2 -m 64M app >out 2>err || rc=$? &&
+	test $rc = 1 && cat err &&
+	grep -E "^diver: Pisces: memory block memory7 did not go offline: .*memory7/state. reads .online. after writing .offline.: the kernel refused the change without an error; everything diver took was given back$" err &&
+	test "$(wc -l <err)" = 1 && ! test -s "$FAKE_LOG" && host_unchanged
+'
+
+test_expect_success 'too many cores or too much memory: one error, nothing taken' '
+	make_host &&
+	expect_error "^diver: -c 4: this host has 3 cores to give a co-kernel" \
+		diver dive -d hw --via pisces -c 4 app &&
+	expect_error "^diver: -m 256M: no run of 8 contiguous online, removable memory blocks of 32 MiB" \
+		diver dive -d hw --via pisces -m 256M app &&
+	host_unchanged
+'
+
+test_done
