@@ -12,7 +12,7 @@ at_exit "for p in $TMP/fake-run/*/pid; do kill -9 \$(cat \$p); done"
 # as if their modules were.
 make_host() {
 	local r=$DIVER_SYSROOT c m
-	rm -rf "$r" "$FAKE_RUN" "$FAKE_LOG"
+	rm -rf "$r" "$FAKE_RUN" "$FAKE_LOG" "${DIVER_HOME:-/nonexistent}/data/journal"
 	mkdir -p "$r/proc/pisces" "$r/dev" "$r/sys/module" "$r/sys/devices/system/memory" \
 		"$r/sys/devices/jailhouse/cells"
 	printf 'ext4 999424 1 - Live 0x0000000000000000\n' >"$r/proc/modules"
@@ -59,7 +59,8 @@ documented() {
 
 # The log with this run's paths replaced by the names the docs use.
 normalized() {
-	sed -e "s|$NET|NET|g" -e "s|$DIVER_IHK_PREFIX|PREFIX|g" \
+	local id=${NET##*/}
+	sed -e "s|$NET|NET|g" -e "s|$DIVER_IHK_PREFIX|PREFIX|g" -e "s|diver-${id:0:8}|diver-NETID|g" \
 	    -e "s|$DIVER_JAILHOUSE_SYSCONFIG|SYSCONFIG|g" \
 	    -e "s|$DIVER_HOME/cache/hw-[A-Za-z0-9]*|WORK|g" "$FAKE_LOG"
 }
@@ -74,6 +75,12 @@ expect_restored_at_each_step() {
 	for k in $(seq 1 "$total"); do
 		make_host
 		rc=0; FAKE_FAIL_AT=$k diver dive "$@" app -- world >out 2>err || rc=$?
+		# a step diver retries (jailhouse cell shutdown) may succeed the
+		# second time: then the dive succeeds, the call twice in the log
+		if [ $rc = 0 ] && [ "$(sed -n ${k}p "$FAKE_LOG")" = "$(sed -n $((k + 1))p "$FAKE_LOG")" ]; then
+			host_unchanged || return 1
+			continue
+		fi
 		[ $rc != 0 ] || { echo "call $k: the dive did not fail"; cat err; return 1; }
 		grep -q "injected failure at call $k" err || { echo "call $k:"; cat err; return 1; }
 		[ "$(grep -c "^diver: " err)" = 1 ] || { echo "call $k: not one error"; cat err; return 1; }

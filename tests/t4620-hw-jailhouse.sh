@@ -1,0 +1,61 @@
+#!/bin/bash
+# hw mode on Jailhouse (--via jailhouse), on the SIMULATED host of
+# tests/fake-sos/ (docs/hw-mode.md): a full dive through real QEMU, the
+# documented call sequence, a "running/locked" cell that needs a second
+# shutdown, a failure and a kill -9 of diver at each step (then diver
+# recover) leave the host byte-identical.
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/fake-sos/host.sh"
+require_cmd qemu-system-x86_64
+
+test_expect_success 'setup: an app on a kernel that declares hw' 'setup_net'
+NET=$(net_dir)
+use_home hw
+
+test_expect_success 'a full dive shows the app output and exit status' '
+	make_host &&
+	diver dive --timeout 60 -d hw --via jailhouse -c 2 -m 64M app -- world >out 2>err &&
+	grep "argument 1: world" out && grep -q "Hello from pebble" out &&
+	grep "pebble: app exited with status 0" err &&
+	host_unchanged && cp "$FAKE_LOG" "$TMP/full.calls"
+'
+
+test_expect_success 'the calls are the documented sequence' '
+	documented jailhouse >want && normalized >got &&
+	diff -u want got && test -s want
+'
+
+test_expect_success 'the cell description names the cores and memory' '
+	make_host &&
+	FAKE_KILL_AT=3 diver dive -d hw --via jailhouse -c 2 -m 64M app >/dev/null 2>&1 || true &&
+	cat "$DIVER_HOME"/cache/hw-*/diver-*.cell >cell &&
+	grep -x "cpus=2-3" cell && grep -x "memory=64M" cell && grep -x "name=diver-.*" cell &&
+	test "$(cat "$DIVER_SYSROOT"/sys/devices/jailhouse/cells/1/cpus_assigned_list)" = 2-3 &&
+	diver recover >/dev/null && host_unchanged
+'
+
+test_expect_success 'a running/locked cell is shut down with a second call' '
+	make_host &&
+	FAKE_JAILHOUSE_LOCKED=1 diver dive --timeout 60 -d hw --via jailhouse app >out 2>err &&
+	grep -q "Hello from pebble" out &&
+	test "$(grep -c "^jailhouse cell shutdown" "$FAKE_LOG")" = 2 &&
+	host_unchanged
+'
+
+test_expect_success 'a failure at each step in turn leaves the host as it was' '
+	expect_restored_at_each_step jailhouse --timeout 60 -d hw --via jailhouse -c 2 -m 64M
+'
+
+KILL_BEFORE="^jailhouse console"
+test_expect_success 'kill -9 of diver at each step, then diver recover' '
+	expect_recovered_at_each_step jailhouse --timeout 60 -d hw --via jailhouse -c 2 -m 64M
+'
+
+test_expect_success 'Jailhouse already enabled: used, and left enabled' '
+	make_host &&
+	echo 1 >"$DIVER_SYSROOT/sys/devices/jailhouse/enabled" && tree_state "$DIVER_SYSROOT" >"$TMP/host.state" &&
+	diver dive --timeout 60 -d hw --via jailhouse app >out 2>err &&
+	! grep -E "^jailhouse (enable|disable)" "$FAKE_LOG" && host_unchanged
+'
+
+test_done
