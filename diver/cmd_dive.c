@@ -64,7 +64,7 @@ static const struct cli_cmd command = {
 
 static const struct backend *const backends[] = { &backend_qemu, &backend_qemu_splitvm,
 						   &backend_libvirt,
-						   &backend_ihk, &backend_jailhouse, &backend_pisces, NULL };
+						   &backend_ihk, &backend_jailhouse, &backend_pisces, &backend_palacios, NULL };
 
 int
 parse_size_mib(const char *s, long *mib)

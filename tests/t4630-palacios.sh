@@ -1,0 +1,49 @@
+#!/bin/bash
+# splitvm on Palacios (--via palacios), on the SIMULATED host of
+# tests/fake-sos/ (docs/hw-mode.md): the VM XML diver renders, a full dive
+# through real QEMU, the documented call sequence, a failure and a kill -9
+# of diver at each step (then diver recover) leave the host byte-identical.
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/fake-sos/host.sh"
+require_cmd qemu-system-x86_64
+
+test_expect_success 'setup: an app on a kernel that declares splitvm' 'setup_net'
+NET=$(net_dir)
+use_home hw
+
+test_expect_success 'a full dive shows the app output and exit status' '
+	make_host &&
+	diver dive --timeout 60 -d splitvm --via palacios -c 1 -m 64M app -- world >out 2>err &&
+	grep "argument 1: world" out && grep -q "Hello from pebble" out &&
+	grep "pebble: app exited with status 0" err &&
+	host_unchanged && cp "$FAKE_LOG" "$TMP/full.calls"
+'
+
+test_expect_success 'the calls are the documented sequence' '
+	documented palacios >want && normalized >got &&
+	diff -u want got && test -s want
+'
+
+test_expect_success 'the VM XML: ROS core and memory, the HRT the net image, memory not mem' '
+	make_host &&
+	FAKE_KILL_AT=3 diver dive -d splitvm --via palacios -c 2 -m 64M app -- a "b c" >/dev/null 2>&1 || true &&
+	x=$(cat "$DIVER_HOME"/cache/hw-*/vm.xml) &&
+	echo "$x" | grep -F "<memory alignment=\"2MB\">128</memory>" &&
+	echo "$x" | grep -F "<cores count=\"3\"><core/><core/><core/></cores>" &&
+	echo "$x" | grep -F "<file id=\"hrtelf\" filename=\"$NET/image\"/>" &&
+	echo "$x" | grep -F "<ros cores=\"1\" mem=\"64\"/>" &&
+	echo "$x" | grep -F "<hrt file_id=\"hrtelf\" cmdline=\"argv0=app -- a b\\x20c\"/>" &&
+	! echo "$x" | grep -F "<mem>" &&
+	diver recover >/dev/null && host_unchanged
+'
+
+test_expect_success 'a failure at each step in turn leaves the host as it was' '
+	expect_restored_at_each_step palacios --timeout 60 -d splitvm --via palacios -c 1 -m 64M
+'
+
+KILL_BEFORE="^v3_cons_sc"
+test_expect_success 'kill -9 of diver at each step, then diver recover' '
+	expect_recovered_at_each_step palacios --timeout 60 -d splitvm --via palacios -c 1 -m 64M
+'
+
+test_done
