@@ -244,3 +244,40 @@ CONF
 	echo "the Slurm node does not come up: $(tail -n 2 "$d/slurmd.log")"
 	return 1
 }
+
+# start_libvirtd: a libvirt daemon for qemu:///system — the system's own
+# when one answers, else one of our own (private config, socket directory
+# and pid file; virtlogd too when none runs, as a domain needs it), stopped
+# when the test ends after destroying any diver domain left.  Sets
+# LIBVIRT_URI; returns 1 (with the reason on stdout) when none can run.
+start_libvirtd() {
+	local d="$TMP/libvirt" i
+	if virsh -c qemu:///system uri >/dev/null 2>&1; then
+		LIBVIRT_URI=qemu:///system; return 0
+	fi
+	[ "$(id -u)" = 0 ] || { echo "no libvirt daemon answers on qemu:///system and starting one needs root"; return 1; }
+	command -v libvirtd >/dev/null ||
+		{ echo "libvirtd is not installed (scripts/install-deps installs libvirt-daemon-system)"; return 1; }
+	mkdir -p "$d/run"
+	cat >"$d/libvirtd.conf" <<-CONF
+	unix_sock_dir = "$d/run"
+	unix_sock_rw_perms = "0700"
+	auth_unix_rw = "none"
+	auth_unix_ro = "none"
+	log_outputs = "3:file:$d/libvirtd.log"
+	CONF
+	if [ ! -S /run/libvirt/virtlogd-sock ]; then
+		virtlogd -d -p "$d/virtlogd.pid" || { echo "virtlogd does not start"; return 1; }
+		at_exit "kill \$(cat '$d/virtlogd.pid')"
+	fi
+	libvirtd -d -f "$d/libvirtd.conf" -p "$d/libvirtd.pid" ||
+		{ echo "libvirtd does not start: $(tail -n 1 "$d/libvirtd.log" 2>/dev/null)"; return 1; }
+	LIBVIRT_URI="qemu:///system?socket=$d/run/libvirt-sock"
+	# the daemon last: domains left over (there should be none) go first
+	at_exit "for n in \$(virsh -c '$LIBVIRT_URI' list --name | grep '^diver-'); do virsh -c '$LIBVIRT_URI' destroy \$n; done; kill \$(cat '$d/libvirtd.pid')"
+	for i in $(seq 100); do
+		virsh -c "$LIBVIRT_URI" uri >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "libvirtd does not answer on $d/run/libvirt-sock"; return 1
+}
