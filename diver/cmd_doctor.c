@@ -3,8 +3,9 @@
  *
  * What this host has and lacks for each mode, each missing piece with
  * the way to get it.  The checks are one table; a mode is usable when
- * none of its required checks fails.  DIVER_SYSROOT moves /sys and
- * /proc (tests give a simulated host that way).
+ * none of its required checks fails.  DIVER_SYSROOT moves /sys, /proc
+ * and /dev (tests give a simulated host that way).  The co-kernel rows
+ * are the backends' own probes, so doctor and dive cannot disagree.
  */
 #include <ctype.h>
 #include <fcntl.h>
@@ -20,6 +21,8 @@
 #include "diver.h"
 #include "fs.h"
 #include "host.h"
+#include "journal.h"
+#include "backend.h"
 #include "strbuf.h"
 
 enum { OPT_JSON = 256, OPT_LIST_OPTIONS };
@@ -47,6 +50,7 @@ struct result {
 	enum state state;
 	char detail[256];
 	const char *fix;
+	char fixbuf[256];       /* fix, when it is made up */
 };
 
 struct check {
@@ -249,35 +253,154 @@ check_cores(const struct home *h, struct result *r)
 	r->fix = n >= 2 ? NULL : "use a host with 2 or more cores";
 }
 
+/* A backend's probe as a check: its message is "what is missing; fix". */
+static void
+probe_check(const struct backend *b, struct result *r)
+{
+	struct dive_opts o = { 0 };
+	struct dv_err e = { "" };
+	char *semi;
+
+	if (b->probe(&o, &e) == 0) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "--via %s can run here", b->name);
+		return;
+	}
+	r->state = MISSING;
+	semi = strstr(e.msg, "; ");
+	if (semi) {
+		*semi = '\0';
+		snprintf(r->fixbuf, sizeof r->fixbuf, "%s", semi + 2);
+		r->fix = r->fixbuf;
+	}
+	snprintf(r->detail, sizeof r->detail, "%s", e.msg);
+}
+
+static void
+check_ihk(const struct home *h, struct result *r)
+{
+	(void)h;
+	probe_check(&backend_ihk, r);
+}
+
+static void
+check_pisces(const struct home *h, struct result *r)
+{
+	(void)h;
+	probe_check(&backend_pisces, r);
+}
+
+static void
+check_jailhouse(const struct home *h, struct result *r)
+{
+	(void)h;
+	probe_check(&backend_jailhouse, r);
+}
+
+static void
+check_palacios(const struct home *h, struct result *r)
+{
+	(void)h;
+	probe_check(&backend_palacios, r);
+}
+
 static void
 check_cokernel(const struct home *h, struct result *r)
 {
-	static const struct { const char *module, *tool, *name; } systems[] = {
-		{ "/sys/module/ihk", "ihkconfig", "IHK/McKernel" },
-		{ "/sys/module/pisces", "pisces", "Pisces" },
-		{ "/sys/module/jailhouse", "jailhouse", "Jailhouse" },
-		{ "/sys/module/v3vee", "v3_ctrl", "Palacios" },
-	};
+	static const struct backend *const hw[] = { &backend_ihk, &backend_pisces,
+						    &backend_jailhouse };
 	struct strbuf have = STRBUF_INIT;
 
 	(void)h;
-	for (size_t i = 0; i < sizeof systems / sizeof systems[0]; i++) {
-		char *tool = host_which(systems[i].tool);
-		if (host_exists(systems[i].module) && tool)
-			strbuf_addf(&have, "%s%s", have.len ? ", " : "", systems[i].name);
-		free(tool);
+	for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++) {
+		struct dive_opts o = { 0 };
+		struct dv_err e = { "" };
+		if (hw[i]->probe(&o, &e) == 0)
+			strbuf_addf(&have, "%s%s", have.len ? ", " : "", hw[i]->name);
 	}
 	if (have.len) {
 		r->state = OK;
-		snprintf(r->detail, sizeof r->detail, "co-kernel systems: %s", have.buf);
+		snprintf(r->detail, sizeof r->detail, "-d hw can use --via %s "
+			 "(--via auto takes the first)", have.buf);
 	} else {
 		r->state = MISSING;
-		snprintf(r->detail, sizeof r->detail, "no co-kernel module loaded "
-			 "(ihk, pisces, jailhouse, v3vee) with its tools in PATH");
-		r->fix = "install and load IHK/McKernel, Pisces or Jailhouse "
-			 "(docs/kernel-interface.md)";
+		snprintf(r->detail, sizeof r->detail, "none of IHK/McKernel, Pisces "
+			 "or Jailhouse is usable here (the rows above say why)");
+		r->fix = "install one of them (docs/hw-mode.md)";
 	}
 	strbuf_release(&have);
+}
+
+/* Root, or a simulated host: hw mode writes sysfs and runs insmod. */
+static void
+check_privileges(const struct home *h, struct result *r)
+{
+	const char *root = getenv("DIVER_SYSROOT");
+
+	(void)h;
+	if (root && *root) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "a simulated host at %s "
+			 "(DIVER_SYSROOT): no root needed", root);
+	} else if (geteuid() == 0) {
+		r->state = OK;
+		snprintf(r->detail, sizeof r->detail, "running as root");
+	} else {
+		r->state = MISSING;
+		snprintf(r->detail, sizeof r->detail, "not root: co-kernels need "
+			 "insmod and writes to /sys");
+		r->fix = "run diver dive -d hw as root (sudo)";
+	}
+}
+
+/* Online, removable memory blocks (Pisces takes a run of them). */
+static void
+check_memory(const struct home *h, struct result *r)
+{
+	char *dir = host_path("/sys/devices/system/memory"), **names = NULL;
+	size_t n = 0, usable = 0;
+
+	(void)h;
+	if (fs_is_dir(dir) && fs_list_dir(dir, &names, &n, NULL) == 0)
+		for (size_t i = 0; i < n; i++) {
+			char path[512], buf[32];
+			struct dv_err e;
+			if (strncmp(names[i], "memory", 6) || !strcmp(names[i], "memory0"))
+				continue;
+			snprintf(path, sizeof path, "/sys/devices/system/memory/%s/state", names[i]);
+			usable += host_read_attr(path, buf, sizeof buf, &e) == 0 &&
+				  !strcmp(buf, "online");
+		}
+	r->state = usable ? OK : NOTE;
+	snprintf(r->detail, sizeof r->detail, "%zu online memory block%s can be "
+		 "offered to a co-kernel", usable, usable == 1 ? "" : "s");
+	r->fix = usable ? NULL : "only --via pisces needs memory hotplug "
+				 "(/sys/devices/system/memory)";
+	fs_names_free(names);
+	free(dir);
+}
+
+/* An undo journal a killed dive left: its cores and memory are still taken. */
+static void
+check_journal(const struct home *h, struct result *r)
+{
+	struct journal_report *rep = NULL;
+	struct dv_err e = { "" };
+	size_t n = 0, left = 0;
+
+	if (journal_recover(h, true, &rep, &n, &e) == 0)
+		for (size_t i = 0; i < n; i++)
+			left += !rep[i].busy;
+	r->state = left ? MISSING : OK;
+	if (left)
+		snprintf(r->detail, sizeof r->detail, "%zu dive%s killed before it "
+			 "cleaned up left its undo journal (%s)", left, left == 1 ? "" : "s",
+			 rep[0].path);
+	else
+		snprintf(r->detail, sizeof r->detail, "no undo journal left by a "
+			 "killed dive");
+	r->fix = left ? "diver recover" : NULL;
+	journal_reports_free(rep, n);
 }
 
 static void
@@ -313,8 +436,15 @@ static const struct check checks[] = {
 	{ "vm", "libvirt", false, check_libvirt },
 	{ "vm splitvm hw", "build", true, check_build },
 	{ "splitvm", "cores", false, check_cores },
+	{ "hw", "ihk", false, check_ihk },
+	{ "hw", "pisces", false, check_pisces },
+	{ "hw", "jailhouse", false, check_jailhouse },
 	{ "hw", "co-kernel", true, check_cokernel },
+	{ "hw", "privileges", true, check_privileges },
 	{ "hw", "cores offline", true, check_offline },
+	{ "hw", "memory offline", false, check_memory },
+	{ "splitvm", "palacios", false, check_palacios },
+	{ "hw splitvm", "journal", false, check_journal },
 };
 
 #define NCHECKS (sizeof checks / sizeof checks[0])

@@ -49,14 +49,20 @@ test_expect_success 'doctor says how to get what is missing, and exits 1' '
 '
 
 test_expect_success 'doctor -d hw on a simulated co-kernel host (fake sysfs and tools)' '
-	use_home doc && fake="$TMP/fakehost" && mkdir -p "$fake/sys/module/ihk" fakebin &&
+	use_home doc && fake="$TMP/fakehost" && mkdir -p "$fake/proc" fakebin ppos/kmod &&
+	: >"$fake/proc/modules" && : >ppos/kmod/ihk.ko && : >ppos/kmod/ihk-smp-x86_64.ko &&
+	: >ppos/kmod/mcctrl.ko &&
 	for c in 1 2 3; do mkdir -p "$fake/sys/devices/system/cpu/cpu$c" &&
 		echo 1 >"$fake/sys/devices/system/cpu/cpu$c/online"; done &&
-	printf "#!/bin/sh\necho \"\$0 \$*\" >>%s/calls\n" "$TMP" >fakebin/ihkconfig && chmod +x fakebin/ihkconfig &&
+	for t in ihkconfig ihkosctl mcexec insmod rmmod; do
+		printf "#!/bin/sh\necho \"\$0 \$*\" >>%s/calls\n" "$TMP" >fakebin/$t && chmod +x fakebin/$t
+	done &&
 	expect_status 1 env DIVER_SYSROOT="$TMP/empty" diver doctor -d hw &&
 	grep -E "^co-kernel +missing" "$TMP/stdout" &&
-	DIVER_SYSROOT="$fake" PATH="$TMP/fakebin:$PATH" diver doctor -d hw >out && cat out &&
-	grep -E "^co-kernel +ok .*IHK/McKernel" out && grep -E "^cores offline +ok .*3 cores" out &&
+	DIVER_SYSROOT="$fake" DIVER_IHK_PREFIX="$TMP/ppos" PATH="$TMP/fakebin:$PATH" \
+		diver doctor -d hw >out && cat out &&
+	grep -E "^ihk +ok " out && grep -E "^pisces +missing .*/dev/pisces" out &&
+	grep -E "^co-kernel +ok .*--via ihk" out && grep -E "^cores offline +ok .*3 cores" out &&
 	grep -E "^hw +can run here" out && test ! -e calls
 '
 

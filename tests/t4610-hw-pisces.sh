@@ -56,4 +56,45 @@ test_expect_success 'too many cores or too much memory: one error, nothing taken
 	host_unchanged
 '
 
+test_expect_success '--via auto (the default for -d hw) takes the first backend the host has' '
+	make_host &&
+	diver dive --timeout 60 -d hw app >out 2>err && grep -q "Hello from pebble" out &&
+	grep -q "^mcexec" "$FAKE_LOG" && host_unchanged &&
+	make_host && rm "$DIVER_IHK_PREFIX/kmod/mcctrl.ko" &&
+	diver dive --timeout 60 -d hw --via auto app >out 2>err && grep -q "Hello from pebble" out &&
+	grep -q "^pisces_cons" "$FAKE_LOG" && ! grep -q "^insmod" "$FAKE_LOG" && host_unchanged &&
+	: >"$DIVER_IHK_PREFIX/kmod/mcctrl.ko"
+'
+
+test_expect_success '--via auto on a host without co-kernels: one line with every reason' '
+	mkdir -p empty &&
+	DIVER_SYSROOT=$TMP/empty expect_error "^diver: no hw backend can run on this host: IHK/McKernel: .*; Pisces: no .*/dev/pisces on this host; .*; Jailhouse: no .*/dev/jailhouse .*diver doctor -d hw" \
+		diver dive -d hw app
+'
+
+test_expect_success 'doctor -d hw on the fake host: each system, privileges, memory' '
+	make_host &&
+	diver doctor -d hw >out && cat out &&
+	grep -E "^ihk +ok +hw +--via ihk can run here" out &&
+	grep -E "^pisces +ok " out && grep -E "^jailhouse +ok " out &&
+	grep -E "^privileges +ok .*simulated host" out &&
+	grep -E "^memory offline +ok .*7 online memory blocks" out &&
+	grep -E "^journal +ok " out && grep -E "^hw +can run here" out &&
+	rm "$DIVER_SYSROOT/dev/pisces" &&
+	diver doctor -d hw >out && grep -E "^pisces +missing .*no .*/dev/pisces on this host" out &&
+	grep -E "fix: build Pisces and Kitten and insmod pisces.ko" out
+'
+
+test_expect_success 'doctor names a journal a killed dive left, and diver recover clears it' '
+	make_host &&
+	FAKE_KILL_AT=2 diver dive -d hw --via pisces app >/dev/null 2>&1 || true &&
+	diver doctor -d hw >out; cat out &&
+	grep -E "^journal +missing .*1 dive killed before it cleaned up" out &&
+	grep -E "fix: diver recover" out &&
+	diver recover --list >l && grep "backend pisces" l &&
+	diver recover >r && grep "recovered .*steps undone (backend pisces" r &&
+	diver recover >r && grep "^nothing to recover" r &&
+	host_unchanged
+'
+
 test_done
