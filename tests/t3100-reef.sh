@@ -22,7 +22,7 @@ test_expect_success 'init and build make only the app; the kernel is the publish
 	cmp "$DIVER_HOME/data/nets/$id/image" app/.reef/image &&
 	cmp "$DIVER_HOME/data/nets/$id/module" app/build/app.elf &&
 	diver dive app --dry-run >cmd && grep -- "-initrd $DIVER_HOME/data/nets/$id/module" cmd &&
-	diver list nets | grep -E "^$id +reef:default@0.2.0 +app "
+	diver list nets | grep -E "^$id +reef:default@0.3.0 +app "
 '
 
 test_expect_success 'a reef app prints, gets its arguments, and exits with its status' '
@@ -70,13 +70,13 @@ test_expect_success 'a module that is not an app is refused by the kernel, not r
 	test "$rc" = 1 && grep "cannot load the app module: not an ELF file" err
 '
 
-test_expect_success 'both kernels ship the examples hello, cat, upper and spin' '
+test_expect_success 'both kernels ship the examples hello, cat, upper, spin, wc and cp' '
 	use_home ex && diver trust add key.pub >/dev/null && diver source add main site >/dev/null &&
 	for k in pebble reef; do
 		diver init --list-examples $k >list && cat list &&
-		for x in hello cat upper spin; do grep -E "^$x +[a-z]" list || exit 1; done
+		for x in hello cat upper spin wc cp; do grep -E "^$x +[a-z]" list || exit 1; done
 	done &&
-	expect_error "has no example .nope.; its examples are cat, hello, spin, upper" \
+	expect_error "has no example .nope.; its examples are cat, cp, hello, spin, upper, wc" \
 		diver init e1 reef --example nope && test ! -e e1/.reef &&
 	expect_error "has no example .cat.; its kit has no examples" diver init e2 pebble@0.1.0 --example cat
 '
