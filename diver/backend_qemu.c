@@ -54,6 +54,8 @@ struct vm {
 	double timeout;
 	bool exited;
 	int wstatus;
+	bool linux_boot;                /* a bzImage: the status only from COM1 */
+	char *panic;                    /* its log's "Kernel panic" message */
 };
 
 struct argv_list {
@@ -132,6 +134,27 @@ ram_backend(struct argv_list *l, const struct dive_opts *o, const struct chan *c
 	return xasprintf("chan=0x%08x %s", (unsigned)address, cmdline);
 }
 
+/* A Linux kernel needs this much memory to unpack itself and its initramfs. */
+#define LINUX_MIN_MIB 128L
+
+/*
+ * A bzImage boots fastest on pc with qboot (docs/benchmarks.md, Linux);
+ * microvm can hang in the kernel's TSC calibration under TCG.  COM2 is the
+ * second -serial.
+ */
+static void
+linux_machine(struct argv_list *l)
+{
+	const char *qboot = "/usr/share/qemu/qboot.rom";
+
+	arg(l, "-M");
+	arg(l, "pc");
+	if (access(qboot, R_OK) == 0) {
+		arg(l, "-bios");
+		arg(l, qboot);
+	}
+}
+
 static bool
 is_splitvm(const struct dive_opts *o)
 {
@@ -157,7 +180,9 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 	arg(l, "none");
 	/* microvm boots a multiboot kernel fastest; it has one serial port,
 	 * so COM2 is added as an ISA device below */
-	if (fast) {
+	if (boot_is_linux(n) && !fast) {
+		linux_machine(l);
+	} else if (fast) {
 		char *with_chan = ram_backend(l, o, chan, cmdline);
 		free(cmdline);
 		cmdline = with_chan;
@@ -168,7 +193,8 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 	arg(l, "-accel");
 	arg(l, accel);
 	arg(l, "-m");
-	argf(l, "%ld", o->mem_mib);
+	argf(l, "%ld", boot_is_linux(n) && o->mem_mib < LINUX_MIN_MIB ? LINUX_MIN_MIB
+								: o->mem_mib);
 	arg(l, "-smp");
 	argf(l, "%d", o->cpus);
 	arg(l, "-kernel");
@@ -181,6 +207,13 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 		arg(l, esc);
 		free(esc);
 		free(module);
+	}
+	if (jv_get(n->json, "initrd")) {
+		/* build model none: the app's initramfs (one file, no splitting) */
+		char *initrd = fs_join(n->dir, "initrd");
+		arg(l, "-initrd");
+		arg(l, initrd);
+		free(initrd);
 	}
 	arg(l, "-append");
 	arg(l, cmdline);
@@ -199,8 +232,13 @@ build_argv(const struct home *h, const struct net *n, const struct dive_opts *o,
 		 * command that works on its own */
 		arg(l, o->dry_run ? "file,id=com2,path=/dev/fd/2,append=on"
 				  : "file,id=com2,path=/dev/fd/3,append=on");
-	arg(l, "-device");
-	arg(l, "isa-serial,chardev=com2,iobase=0x2f8,irq=3");
+	if (boot_is_linux(n) && !fast) {
+		arg(l, "-serial");
+		arg(l, "chardev:com2");
+	} else {
+		arg(l, "-device");
+		arg(l, "isa-serial,chardev=com2,iobase=0x2f8,irq=3");
+	}
 	arg(l, "-device");
 	arg(l, "isa-debug-exit,iobase=0xf4,iosize=0x04");
 	arg(l, "-no-reboot");
@@ -290,6 +328,7 @@ qemu_stop(struct vm *vm)
 	if (vm->from_log >= 0)
 		close(vm->from_log);
 	strbuf_release(&vm->logline);
+	free(vm->panic);
 	if (vm->sigfd >= 0)
 		close(vm->sigfd);
 	sigprocmask(SIG_SETMASK, &vm->oldmask, NULL);
@@ -478,7 +517,7 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	struct vm *vm;
 	bool fast;
 
-	if (choose_console(n, o, &fast, e) < 0)
+	if (choose_console(n, o, &fast, e) < 0 || boot_check_args(n, o, e) < 0)
 		return NULL;
 	if (fast && !o->dry_run && !(chan = chan_new(o->mem_mib, e)))
 		return NULL;
@@ -503,6 +542,9 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	vm->log_pipe = !o->log_path;
 	strbuf_init(&vm->logline);
 	console_init(&vm->con, !console || !strcmp(console, "framed-uart-1"));
+	vm->linux_boot = boot_is_linux(n);
+	if (vm->linux_boot && !vm->con.framed)
+		console_expect_exit_frame(&vm->con);
 	if (qemu_probe(o, e) < 0 || (is_splitvm(o) && splitvm_prepare(vm, o, e) < 0) ||
 	    spawn(vm, e) < 0 || (is_splitvm(o) && splitvm_place(vm, o, e) < 0) ||
 	    (chan && chan_start(chan, STDIN_FILENO, STDOUT_FILENO, vm->to_guest, e) < 0) ||
@@ -570,6 +612,9 @@ on_guest_output(struct pump *p)
 	if (n <= 0) {
 		close(p->vm->from_guest);
 		p->vm->from_guest = -1;
+		m = console_finish(&p->vm->con, p->out);
+		if (m && !p->signo)
+			write_stdout(p->out, m);
 		return;
 	}
 	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
@@ -582,6 +627,22 @@ on_guest_output(struct pump *p)
 		p->signo = SIGPIPE;
 		kill_vm(p);
 	}
+}
+
+/* Linux's "Kernel panic - not syncing: MSG" among the first n log bytes. */
+static void
+note_panic(struct vm *vm, size_t n)
+{
+	static const char mark[] = "Kernel panic - not syncing: ";
+	char *at = memmem(vm->logline.buf, n, mark, sizeof mark - 1), *end;
+
+	if (!at)
+		return;
+	at += sizeof mark - 1;
+	end = memchr(at, '\n', n - (size_t)(at - vm->logline.buf));
+	vm->panic = xstrndup(at, end ? (size_t)(end - at) : 0);
+	if (vm->panic[0] && vm->panic[strlen(vm->panic) - 1] == '\r')
+		vm->panic[strlen(vm->panic) - 1] = '\0';
 }
 
 /* Kernel log bytes: complete lines go to stderr, the rest waits. */
@@ -599,6 +660,8 @@ on_log(struct pump *p)
 		strbuf_add(&vm->logline, p->buf, (size_t)n);
 	nl = vm->logline.len ? memrchr(vm->logline.buf, '\n', vm->logline.len) : NULL;
 	whole = n <= 0 ? vm->logline.len : nl ? (size_t)(nl - vm->logline.buf) + 1 : 0;
+	if (whole && vm->linux_boot && !vm->panic)
+		note_panic(vm, whole);
 	if (whole) {
 		fs_write_all(STDERR_FILENO, vm->logline.buf, whole);
 		memmove(vm->logline.buf, vm->logline.buf + whole, vm->logline.len - whole);
@@ -726,9 +789,16 @@ exit_status(struct pump *p, int *status, struct dv_err *e)
 		*status = vm->con.status;
 		return 0;
 	}
+	if (vm->panic)
+		return dv_errf(e, "the kernel panicked: %s (the app's init must write its "
+			       "exit status to /dev/ttyS0 and power off)", vm->panic);
 	if (!WIFEXITED(vm->wstatus))
 		return dv_errf(e, "qemu was killed by %s", strsignal(WTERMSIG(vm->wstatus)));
 	code = WEXITSTATUS(vm->wstatus);
+	if (code == 0 && vm->linux_boot)
+		return dv_errf(e, "the kernel powered off without an exit status; the "
+			       "app's init must write FF 02 STATUS to /dev/ttyS0 first "
+			       "(docs/kernel-interface.md §10)");
 	if (code == 0 || (code & 1 && code > 1)) {
 		*status = code >> 1;
 		return 0;
@@ -746,7 +816,7 @@ qemu_wait(struct vm *vm, int *status, struct dv_err *e)
 	if (vm->timeout > 0)
 		p.deadline = now_seconds() + vm->timeout;
 	p.buf = xmalloc(IO_CHUNK);
-	p.out = xmalloc(IO_CHUNK);
+	p.out = xmalloc(IO_CHUNK + 4);        /* a held exit frame, released */
 	while (!vm->exited || vm->from_guest >= 0 || vm->from_log >= 0)
 		pump_once(&p);
 	chan_finish(vm->chan);          /* the rest of the guest's stdout */

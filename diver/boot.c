@@ -134,12 +134,74 @@ encode_arg(struct strbuf *sb, const char *a)
 	}
 }
 
+bool
+boot_is_linux(const struct net *n)
+{
+	const char *boot = jv_str(jv_get(jv_get(n->json, "interface"), "boot"));
+	const char *format = jv_str(jv_get(jv_get(n->json, "image"), "format"));
+
+	return (boot && !strcmp(boot, "linux")) || (format && !strcmp(format, "bzimage"));
+}
+
+/*
+ * Linux splits its command line at blanks (and at 0xa0) outside double
+ * quotes and has no escapes: an argument with a blank is quoted whole.
+ */
+static void
+linux_arg(struct strbuf *sb, const char *a)
+{
+	bool quote = !*a || strpbrk(a, " \xa0");
+
+	strbuf_addf(sb, quote ? " \"%s\"" : " %s", a);
+}
+
+/* The log on COM2 (ttyS1); panic=-1 with -no-reboot ends QEMU on a panic. */
+static char *
+linux_cmdline(const struct dive_opts *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "console=ttyS1 quiet panic=-1 --");
+	for (int i = 0; i < o->nargs; i++)
+		linux_arg(&sb, o->args[i]);
+	return strbuf_detach(&sb, NULL);
+}
+
+int
+boot_check_args(const struct net *n, const struct dive_opts *o, struct dv_err *e)
+{
+	char *line;
+	size_t len;
+
+	if (!boot_is_linux(n))
+		return 0;
+	for (int i = 0; i < o->nargs; i++)
+		for (const unsigned char *p = (const unsigned char *)o->args[i]; *p; p++)
+			if (*p < 0x20 || *p == 0x7f || *p == '"')
+				return dv_errf(e, "argument %d has a %s, which a Linux kernel "
+					       "cannot pass to its init (it has no escapes); "
+					       "give the app such data on stdin", i + 1,
+					       *p == '"' ? "double quote" : "control byte");
+	if (o->nargs > 31)
+		return dv_errf(e, "%d arguments: a Linux kernel passes at most 31 to its "
+			       "init; give the app the rest on stdin", o->nargs);
+	line = linux_cmdline(o);
+	len = strlen(line);
+	free(line);
+	if (len > 2047)
+		return dv_errf(e, "the kernel command line would be %zu bytes; Linux "
+			       "takes at most 2047: give the app long data on stdin", len);
+	return 0;
+}
+
 char *
 boot_cmdline(const struct net *n, const struct dive_opts *o)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *app = jv_str(jv_get(jv_get(n->json, "app"), "name"));
 
+	if (boot_is_linux(n))
+		return linux_cmdline(o);
 	strbuf_addstr(&sb, "argv0=");
 	encode_arg(&sb, app ? app : "app");
 	strbuf_addstr(&sb, " --");

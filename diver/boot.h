@@ -11,8 +11,23 @@
 
 #include "backend.h"
 
-/* "argv0=APP -- ARG..." for the net's app; the caller frees it. */
+/*
+ * "argv0=APP -- ARG..." for the net's app; the caller frees it.  For a
+ * Linux-boot net "console=ttyS1 quiet panic=-1 -- ARG..." instead, the
+ * arguments in the kernel's own quoting (docs/kernel-interface.md §10).
+ */
 char *boot_cmdline(const struct net *n, const struct dive_opts *o);
+
+/* The net's kernel boots by the Linux boot protocol (a bzImage). */
+bool boot_is_linux(const struct net *n);
+
+/*
+ * 0 when every argument can reach the app; for a Linux kernel, which has
+ * no escapes, an argument with a double quote or a control byte, more
+ * than 31 arguments or a command line over 2047 bytes cannot.
+ */
+int boot_check_args(const struct net *n, const struct dive_opts *o,
+		    struct dv_err *e);
 
 /* $DIVER_QEMU, else qemu-system-x86_64 (looked up in PATH by the caller). */
 const char *boot_qemu_binary(void);

@@ -136,9 +136,11 @@ static const char none_init[] =
 	"/bin/busybox --install -s /bin\n"
 	"export PATH=/bin\n"
 	"# stdin and stdout are COM1 (stderr stays on the log, COM2): bytes as\n"
-	"# they are, input not echoed\n"
+	"# they are, input not echoed; then the ready frame (FF 03): diver\n"
+	"# sends stdin only after it\n"
 	"exec </dev/ttyS0 >/dev/ttyS0\n"
 	"stty raw -echo\n"
+	"printf \"\\377\\003\"\n"
 	"\n"
 	"main() {\n"
 	"\techo \"Hello from Linux! arguments: $*\"\n"
@@ -148,7 +150,7 @@ static const char none_init[] =
 	"status=$?\n"
 	"# the exit frame (FF 02 STATUS), then let ttyS0 drain (its last close\n"
 	"# waits until it has sent everything) and power off\n"
-	"printf \"\\377\\002\\$(printf %o \"$status\")\"\n"
+	"printf \"\\377\\002\\\\$(printf %o \"$status\")\"\n"
 	"exec >/dev/null </dev/null\n"
 	"poweroff -f\n";
 

@@ -25,12 +25,71 @@ console_release(struct console *c)
 	memset(c, 0, sizeof *c);
 }
 
+void
+console_expect_exit_frame(struct console *c)
+{
+	c->exit_frame = true;
+}
+
+/* Give the held bytes to out as data. */
+static size_t
+release_held(struct console *c, unsigned char *out)
+{
+	size_t n = c->nhold;
+
+	memcpy(out, c->hold, n);
+	c->nhold = 0;
+	c->have_status = false;
+	return n;
+}
+
+/* Raw bytes, but the first FF 03 is the ready frame and a trailing FF 02 S
+ * the exit status. */
+static size_t
+decode_raw_exit(struct console *c, const unsigned char *in, size_t n,
+		unsigned char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = in[i];
+		if (c->nhold == 3)              /* more after a frame: it was data */
+			o += release_held(c, out + o);
+		if ((c->nhold == 0 && b == CONSOLE_ESC) || (c->nhold == 1 && b == 0x02) ||
+		    c->nhold == 2) {
+			c->hold[c->nhold++] = b;
+			c->have_status = c->nhold == 3;
+			c->status = b;
+			continue;
+		}
+		if (c->nhold == 1 && b == 0x03 && !c->ready) {
+			c->ready = true;        /* the first FF 03: stdin may come */
+			c->nhold = 0;
+			continue;
+		}
+		o += release_held(c, out + o);
+		if (b == CONSOLE_ESC)
+			c->hold[c->nhold++] = b;
+		else
+			out[o++] = b;
+	}
+	return o;
+}
+
+size_t
+console_finish(struct console *c, unsigned char *out)
+{
+	return c->exit_frame && c->nhold < 3 ? release_held(c, out) : 0;
+}
+
 size_t
 console_decode(struct console *c, const unsigned char *in, size_t n,
 	       unsigned char *out)
 {
 	size_t o = 0;
 
+	if (!c->framed && c->exit_frame)
+		return decode_raw_exit(c, in, n, out);
 	if (!c->framed) {
 		memcpy(out, in, n);
 		return n;
@@ -107,7 +166,7 @@ console_queue_eof(struct console *c)
 size_t
 console_pending(const struct console *c)
 {
-	if (c->framed && !c->ready)
+	if ((c->framed || c->exit_frame) && !c->ready)
 		return 0;
 	return c->len - c->off;
 }
