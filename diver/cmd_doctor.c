@@ -270,10 +270,10 @@ probe_check(const struct backend *b, struct result *r)
 	semi = strstr(e.msg, "; ");
 	if (semi) {
 		*semi = '\0';
-		snprintf(r->fixbuf, sizeof r->fixbuf, "%s", semi + 2);
+		snprintf(r->fixbuf, sizeof r->fixbuf, "%.255s", semi + 2);
 		r->fix = r->fixbuf;
 	}
-	snprintf(r->detail, sizeof r->detail, "%s", e.msg);
+	snprintf(r->detail, sizeof r->detail, "%.255s", e.msg);
 }
 
 static void

@@ -58,4 +58,31 @@ test_expect_success 'Jailhouse already enabled: used, and left enabled' '
 	! grep -E "^jailhouse (enable|disable)" "$FAKE_LOG" && host_unchanged
 '
 
+test_expect_success 'SIGINT, SIGTERM or SIGHUP at any step: the host is put back' '
+	total=$(wc -l <"$TMP/full.calls") &&
+	for sig in INT TERM HUP; do
+		for k in $(seq 1 "$total"); do
+			make_host &&
+			rc=0; FAKE_SIGNAL=$sig FAKE_SIGNAL_AT=$k diver dive --timeout 60 -d hw \
+				--via jailhouse -c 2 -m 64M app >out 2>err || rc=$?
+			# a signal in the teardown comes too late to matter
+			[ $rc != 0 ] || [ $k -gt 5 ] || { echo "$sig at $k: no failure"; cat err; exit 1; }
+			host_unchanged || { echo "$sig at call $k"; cat err; exit 1; }
+		done
+	done
+'
+
+test_expect_success 'SIGTERM while the app runs: exit 143, the host put back' '
+	make_host &&
+	diver init spin pebble >/dev/null &&
+	printf "int main(void) { for (;;) ; }\n" >spin/main.c &&
+	diver build -q spin >/dev/null 2>&1 &&
+	# exec: $! must be diver itself, not a subshell around it
+	{ exec diver dive --timeout 60 -d hw --via jailhouse spin >out 2>err; } & pid=$! &&
+	while ! grep -q "^jailhouse console" "$FAKE_LOG" 2>/dev/null; do sleep 0.1; done &&
+	sleep 0.5 && kill -TERM $pid &&
+	rc=0; wait $pid || rc=$? &&
+	test $rc = 143 && grep "interrupted by Terminated" err && host_unchanged
+'
+
 test_done

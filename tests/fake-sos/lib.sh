@@ -8,6 +8,8 @@
 # Knobs:
 #   FAKE_FAIL_AT=K     the K-th call (counted over all fakes) fails
 #   FAKE_KILL_AT=K     the K-th call kills diver (its parent) with SIGKILL
+#   FAKE_SIGNAL_AT=K   the K-th call sends diver $FAKE_SIGNAL (TERM) and goes on
+#   FAKE_TRACE=FILE    each call with a timestamp, for finding what is slow
 #   FAKE_JAILHOUSE_LOCKED=1  a started cell is "running/locked": the first
 #                      shutdown fails, as Jailhouse's README describes
 # "Booting" a kernel starts qemu-system-x86_64 -M microvm -accel tcg on the
@@ -35,6 +37,9 @@ fake_log() {
 	if [ "${FAKE_KILL_AT:-0}" = $n ]; then
 		kill -9 $PPID
 		exit 1
+	fi
+	if [ "${FAKE_SIGNAL_AT:-0}" = $n ]; then
+		kill -"${FAKE_SIGNAL:-TERM}" $PPID
 	fi
 	if [ "${FAKE_FAIL_AT:-0}" = $n ]; then
 		echo "$ME: injected failure at call $n" >&2
