@@ -184,6 +184,7 @@ struct conform {
 	char *self;             /* this diver */
 	char *tmp, *app, *net;
 	const char *accel;
+	const char *console;    /* --console of every run: uart, or fast */
 	double bound;
 	struct run runs[MAX_RUNS];
 	size_t nruns;
@@ -663,6 +664,7 @@ dive_argv(const struct conform *c, const char *extra, const char *const *args,
 	v[n++] = xasprintf("--timeout=%g", c->bound);
 	if (c->accel)
 		v[n++] = xasprintf("--accel=%s", c->accel);
+	v[n++] = xasprintf("--console=%s", c->console);
 	if (extra)
 		v[n++] = xstrdup(extra);
 	v[n++] = xstrdup("--");
@@ -1190,6 +1192,48 @@ check_gdb(struct conform *c, struct row *r)
 }
 
 static bool
+declares_channel(const struct conform *c)
+{
+	return kernel_interface(&c->s.k, "channel") != NULL;
+}
+
+/*
+ * The other rows hold the UART to the interface, the fallback every
+ * kernel has; this one sends half a MiB through the fast path and back.
+ */
+static void
+check_channel(struct conform *c, struct row *r)
+{
+	static const char *const args[] = { "cat" };
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	struct run *run;
+
+	for (int i = 0; i < 56; i++)
+		probe_input(&in);
+	strbuf_add(&want, in.buf, in.len);
+	strbuf_addf(&want, PROBE ": eof after %zu bytes\n", in.len);
+	c->console = "fast";
+	run = dive_probe(c, args, 1, &in);
+	c->console = "uart";
+	if (run_failed(run, 0, r) < 0)
+		;
+	else if (run->status == 124 && (run->out.len != want.len ||
+					memcmp(run->out.buf, want.buf, want.len)))
+		verdict(r, FAIL, "'cat' over the channel did not end within %g s, with "
+			"%zu of %zu bytes back", c->bound, run->out.len, want.len);
+	else if (run->out.len != want.len || memcmp(run->out.buf, want.buf, want.len))
+		first_difference(r, "stdin copied to stdout over the channel",
+				 (unsigned char *)want.buf, want.len,
+				 (unsigned char *)run->out.buf, run->out.len);
+	else
+		verdict(r, PASS, "%s: %zu bytes of stdin back on stdout, then end of "
+			"input%s", kernel_interface(&c->s.k, "channel"), in.len,
+			run->status == 124 ? " (the net did not power off: see shutdown)" : "");
+	strbuf_release(&in);
+	strbuf_release(&want);
+}
+
+static bool
 declares_delegation(const struct conform *c)
 {
 	return kernel_interface(&c->s.k, "delegation") != NULL;
@@ -1218,6 +1262,7 @@ static const struct check checks[] = {
 	{ "exit status", "boot", NULL, check_exit },
 	{ "shutdown", "boot", NULL, check_shutdown },
 	{ "gdb", "boot", declares_gdb, check_gdb },
+	{ "channel", "boot", declares_channel, check_channel },
 	{ "delegation", "boot", declares_delegation, check_delegation },
 };
 
@@ -1392,7 +1437,7 @@ conform(const char *target, const char *vname, struct conform *c, bool json,
 int
 cmd_conform(int argc, char **argv)
 {
-	struct conform c = { .bound = 20 };
+	struct conform c = { .bound = 20, .console = "uart" };
 	const char *vname = NULL;
 	bool json = false, keep = false;
 	char *arg, *end;

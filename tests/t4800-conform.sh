@@ -32,7 +32,8 @@ test_expect_success 'pebble, by reference: every row passes, gdb included' '
 	cat out && core_rows_pass out &&
 	grep "^checking pebble:default@$(basename "$PEBBLE") (source main, build model link)" out &&
 	grep "conforms to the kernel interface" out &&
-	if command -v gdb >/dev/null; then grep "^gdb  *pass .*stopped in main" out; fi
+	if command -v gdb >/dev/null; then grep "^gdb  *pass .*stopped in main" out; fi &&
+	if grep -q "\"channel\"" "$PEBBLE/kernel.json"; then grep "^channel  *pass " out; fi
 '
 
 test_expect_success 'reef, by reference: a module kernel passes; no symbol table, so no gdb row' '
@@ -54,23 +55,17 @@ assert r[\"kernel\"].startswith(\"pebble:debug@\"), r
 rows = {c[\"check\"]: c[\"status\"] for c in r[\"checks\"]}
 assert all(rows[k] == \"pass\" for k in (\"build\", \"boot\", \"arguments\", \"stdin\", \"eof\", \"exit status\")), rows
 assert \"fail\" not in rows.values(), rows
-" &&
-	diver conform "$REEF" --accel tcg >out && core_rows_pass out
+"
 '
 
-test_expect_success 'a built net: the kernel of the net, from the kit in its app' '
+test_expect_success 'a built net, with --keep: the kernel of the net, from the kit in its app' '
 	use_home c &&
 	diver init app reef >/dev/null && diver build -q app >/dev/null 2>&1 &&
-	diver conform app --accel tcg >out &&
-	grep "^checking reef:default@.* (net [0-9a-f]*, build model module)" out && core_rows_pass out
-'
-
-test_expect_success 'conform leaves no temporary files; --keep keeps them and says where' '
-	use_home c &&
-	test -z "$(ls "$TMPDIR")" &&
-	diver conform "$REEF" --accel tcg --keep >out 2>err &&
+	diver conform app --accel tcg --keep >out 2>err &&
+	grep "^checking reef:default@.* (net [0-9a-f]*, build model module)" out && core_rows_pass out &&
 	dir=$(sed -n "s/^diver: the probe app and its outputs are in //p" err) &&
-	test -f "$dir/conform-probe/main.c" && test -f "$dir/net/net.json" && rm -rf "$dir"
+	test -f "$dir/conform-probe/main.c" && test -f "$dir/net/net.json" && rm -rf "$dir" &&
+	test -z "$(ls "$TMPDIR")"
 '
 
 test_expect_success 'a kernel that drops the high bit of argument bytes fails the arguments row only' '
@@ -116,6 +111,18 @@ test_expect_success 'a kernel that never powers off fails the shutdown row; stat
 	grep "^arguments  *pass " out && grep "^eof  *pass " out &&
 	test "$(grep -c " fail " out)" = 1 &&
 	! pgrep -f "qemu-system-x86_64.*$TMPDIR"
+'
+
+test_expect_success 'a release that declares a channel it does not have fails the channel row only' '
+	use_home c &&
+	cp -r "$SRC/kernels/pebble/0.2.0" kernels/pebble/9.3.0 &&
+	sed -i "s/\"version\": \"0.2.0\"/\"version\": \"9.3.0\"/; s/\"exit\": \"isa-debug-exit\"}/\"exit\": \"isa-debug-exit\", \"channel\": \"shm-ring-1\"}/" \
+		kernels/pebble/9.3.0/kernel.json &&
+	grep -q "\"channel\": \"shm-ring-1\"" kernels/pebble/9.3.0/kernel.json &&
+	rc=0; diver conform kernels/pebble/9.3.0 --accel tcg --timeout 3 >out 2>err || rc=$? &&
+	cat out && test $rc = 1 &&
+	grep "^channel  *fail  *.cat. over the channel did not end within 3 s" out &&
+	grep "^stdin  *pass " out && test "$(grep -c " fail " out)" = 1
 '
 
 test_expect_success 'errors: one line, and usage errors exit 2' '
