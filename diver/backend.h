@@ -54,9 +54,10 @@ extern const struct backend backend_qemu;
 extern const struct backend backend_qemu_splitvm;      /* delegate in diver */
 /* hw mode (docs/hw-mode.md) */
 extern const struct backend backend_ihk;
-extern const struct backend backend_palacios;
-extern const struct backend backend_jailhouse;
 extern const struct backend backend_pisces;
+extern const struct backend backend_jailhouse;
+/* splitvm on Palacios (docs/hw-mode.md) */
+extern const struct backend backend_palacios;
 extern const struct backend backend_libvirt;
 
 #endif

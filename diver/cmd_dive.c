@@ -26,7 +26,8 @@ enum { OPT_VIA = 256, OPT_ACCEL, OPT_TIMEOUT, OPT_LOG, OPT_DRY_RUN, OPT_GDB,
 
 static const struct cli_opt options[] = {
 	{ 'd', "mode", "MODE", "vm (default), splitvm or hw" },
-	{ OPT_VIA, "via", "BACKEND", "the backend for the mode (vm: qemu, libvirt[=URI])" },
+	{ OPT_VIA, "via", "BACKEND", "the backend for the mode (vm: qemu, libvirt[=URI]; "
+	  "splitvm: qemu, palacios; hw: auto, ihk, pisces, jailhouse)" },
 	{ OPT_ACCEL, "accel", "ACCEL", "auto (default), kvm or tcg" },
 	{ 'c', "cpus", "N", "virtual CPUs (default 1)" },
 	{ 'm', "memory", "SIZE", "memory, e.g. 64M or 1G (default 64M)" },
@@ -64,7 +65,8 @@ static const struct cli_cmd command = {
 
 static const struct backend *const backends[] = { &backend_qemu, &backend_qemu_splitvm,
 						   &backend_libvirt,
-						   &backend_ihk, &backend_jailhouse, &backend_pisces, &backend_palacios, NULL };
+						   &backend_ihk, &backend_pisces,
+						   &backend_jailhouse, &backend_palacios, NULL };
 
 int
 parse_size_mib(const char *s, long *mib)

@@ -97,4 +97,16 @@ test_expect_success 'doctor names a journal a killed dive left, and diver recove
 	host_unchanged
 '
 
+test_expect_success 'the journal example of docs/formats.md is what diver recover replays' '
+	make_host &&
+	echo 0 >"$DIVER_SYSROOT/sys/devices/system/cpu/cpu3/online" &&
+	echo offline >"$DIVER_SYSROOT/sys/devices/system/memory/memory7/state" &&
+	mkdir -p "$DIVER_HOME/data/journal" &&
+	doc_block "$SRC/docs/formats.md" "<!-- example: journal -->" | \
+		sed "s|SYSROOT|$DIVER_SYSROOT|" >"$DIVER_HOME/data/journal/20261201T230000Z-4242.jsonl" &&
+	test "$(wc -l <"$DIVER_HOME/data/journal/20261201T230000Z-4242.jsonl")" = 6 &&
+	diver recover >r && cat r && grep "2 steps undone (backend pisces, pid 4242)" r &&
+	host_unchanged
+'
+
 test_done

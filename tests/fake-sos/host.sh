@@ -49,12 +49,17 @@ host_unchanged() {
 	return 0
 }
 
+# The fenced block after the line MARKER in FILE.
+doc_block() {
+	awk -v want="$2" '
+		$0 == want { on = 1; next }
+		on && /^```/ { if (++fence == 2) exit; next }
+		on && fence == 1 { print }' "$1"
+}
+
 # The documented call sequence of a backend, from docs/hw-mode.md.
 documented() {
-	awk -v want="<!-- sequence: $1 -->" '
-		$0 == want { on = 1; next }
-		on && /^```$/ { if (++fence == 2) exit; next }
-		on && fence == 1 { print }' "$SRC/docs/hw-mode.md"
+	doc_block "$SRC/docs/hw-mode.md" "<!-- sequence: $1 -->"
 }
 
 # The log with this run's paths replaced by the names the docs use.
