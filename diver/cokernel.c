@@ -52,10 +52,21 @@ struct vm *
 cokernel_begin(const struct home *h, const struct net *n,
 	       const struct dive_opts *o, const char *backend, struct dv_err *e)
 {
-	struct vm *vm = xcalloc(1, sizeof *vm);
 	const char *app = jv_str(jv_get(jv_get(n->json, "app"), "name"));
 	const char *console = jv_str(jv_get(jv_get(n->json, "interface"), "console"));
+	struct vm *vm;
 
+	/* the steps change the host: there is no harmless rehearsal */
+	if (o->dry_run) {
+		dv_errf(e, "--dry-run: not with --via %s (docs/hw-mode.md lists the "
+			"commands it runs)", backend);
+		return NULL;
+	}
+	if (o->gdb_port) {
+		dv_errf(e, "--gdb: not with --via %s; use --via qemu", backend);
+		return NULL;
+	}
+	vm = xcalloc(1, sizeof *vm);
 	vm->sigfd = vm->to_guest = vm->from_guest = -1;
 	vm->console_pid = -1;
 	vm->image = fs_join(n->dir, "image");

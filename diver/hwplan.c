@@ -30,7 +30,8 @@ cpulist_sort(struct cpulist *l)
 {
 	size_t out = 0;
 
-	qsort(l->cpu, l->n, sizeof *l->cpu, cmp_int);
+	if (l->n > 1)
+		qsort(l->cpu, l->n, sizeof *l->cpu, cmp_int);
 	for (size_t i = 0; i < l->n; i++)
 		if (!out || l->cpu[out - 1] != l->cpu[i])
 			l->cpu[out++] = l->cpu[i];

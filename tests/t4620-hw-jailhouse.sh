@@ -82,7 +82,8 @@ test_expect_success 'SIGTERM while the app runs: exit 143, the host put back' '
 	while ! grep -q "^jailhouse console" "$FAKE_LOG" 2>/dev/null; do sleep 0.1; done &&
 	sleep 0.5 && kill -TERM $pid &&
 	rc=0; wait $pid || rc=$? &&
-	test $rc = 143 && grep "interrupted by Terminated" err && host_unchanged
+	{ test $rc = 143 && grep "interrupted by Terminated" err; } || { echo "rc $rc"; cat err; false; } &&
+	host_unchanged
 '
 
 test_done

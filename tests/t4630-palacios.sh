@@ -46,4 +46,13 @@ test_expect_success 'kill -9 of diver at each step, then diver recover' '
 	expect_recovered_at_each_step palacios --timeout 60 -d splitvm --via palacios -c 1 -m 64M
 '
 
+test_expect_success '--dry-run and --gdb are refused before anything is taken' '
+	make_host &&
+	expect_error "^diver: --dry-run: not with --via palacios" \
+		diver dive -d splitvm --via palacios --dry-run app &&
+	expect_error "^diver: --gdb: not with --via palacios; use --via qemu" \
+		diver dive -d splitvm --via palacios --gdb app &&
+	! test -e "$FAKE_LOG" && host_unchanged
+'
+
 test_done
