@@ -70,7 +70,9 @@ print_text(const struct home *h, const struct resolved *res)
 	list_line("modes", &k->modes);
 	printf("%-12s %s%s\n", "build", k->build,
 	       !strcmp(k->build, "link") ? " (the app is linked into the kernel)" :
-	       !strcmp(k->build, "module") ? " (the kernel loads the app at boot)" : "");
+	       !strcmp(k->build, "module") ? " (the kernel loads the app at boot)" :
+	       !strcmp(k->build, "none") ? " (the image as published; the app is an "
+					    "initramfs)" : "");
 	if (k->toolchain_name)
 		printf("%-12s %s %s\n", "toolchain", k->toolchain_name,
 		       k->toolchain_version);

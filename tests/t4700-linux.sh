@@ -89,7 +89,7 @@ test_expect_success 'publish Debian'"'"'s kernel, render it, pull it' '
 	cmp kernels/deblin/6.1.0/default/image "$KERNEL" &&
 	catalog-gen -q -k key -o site kernels &&
 	use_home lx && diver trust add key.pub >/dev/null && diver source add lx site >/dev/null &&
-	diver pull deblin >/dev/null && diver info deblin >info && grep -E "^build +none" info
+	diver pull deblin >/dev/null && diver info deblin >info && grep -E "^build +none \(the image as published; the app is an initramfs\)" info
 '
 
 test_expect_success 'init copies the kit template; build packs rootfs/ into a newc initramfs' '
@@ -121,7 +121,9 @@ test_expect_success 'init copies the kit template; build packs rootfs/ into a ne
 	diver build -q app >/dev/null 2>&1 && cmp "$n/initrd" app/build/initrd.cpio &&
 	diver dive app --dry-run >cmd &&
 	grep -- "-kernel $n/image -initrd $n/initrd" cmd &&
-	grep -- "console=ttyS1 quiet panic=-1 --" cmd
+	grep -- "console=ttyS1 quiet panic=-1 --" cmd &&
+	grep -- "-M pc -bios /usr/share/qemu/qboot.rom .*-m 128 " cmd &&
+	diver dive app --dry-run -m 512M >cmd && grep -- "-m 512 " cmd
 '
 
 test_expect_success 'an app without an executable rootfs/init is refused, nothing built' '
