@@ -19,8 +19,8 @@
 set -u
 R=${DIVER_SYSROOT:?DIVER_SYSROOT is not set}
 RUN=${FAKE_RUN:?FAKE_RUN is not set}
-ME=$(basename "$0")
-mkdir -p "$RUN"
+ME=${0##*/}
+[ -d "$RUN" ] || mkdir -p "$RUN"
 
 fake_log() {
 	local line=$ME a
@@ -32,7 +32,9 @@ fake_log() {
 	done
 	echo "$line" >>"${FAKE_LOG:?FAKE_LOG is not set}"
 	[ -n "${FAKE_TRACE:-}" ] && echo "$(date +%s.%N) $line" >>"$FAKE_TRACE"
-	n=$(( $(cat "$RUN/count" 2>/dev/null || echo 0) + 1 ))
+	n=0
+	[ -f "$RUN/count" ] && read -r n <"$RUN/count"
+	n=$((n + 1))
 	echo $n >"$RUN/count"
 	if [ "${FAKE_KILL_AT:-0}" = $n ]; then
 		kill -9 $PPID
