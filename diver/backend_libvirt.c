@@ -152,13 +152,15 @@ xml_serial(struct strbuf *sb, const char *dir, int port)
 }
 
 /*
- * QEMU runs with diver's own user and group and libvirt changes no file's
- * owner (relabel='no'): the VM reads exactly what the user who dives can.
- * No network, no USB, no balloon; the net's power-off ends the domain.
+ * A system daemon runs QEMU with diver's own user and group and changes no
+ * file's owner (relabel='no'): the VM reads exactly what the user who
+ * dives can.  A session daemon is that user already (and has no DAC
+ * driver).  No network, no USB, no balloon; the net's power-off ends the
+ * domain.
  */
 static char *
 domain_xml(const struct net *n, const struct dive_opts *o, const char *name,
-	   const char *accel, const char *dir)
+	   const char *accel, const char *dir, const char *uri)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -171,9 +173,10 @@ domain_xml(const struct net *n, const struct dive_opts *o, const char *name,
 	strbuf_addstr(&sb, "  <on_poweroff>destroy</on_poweroff>\n"
 		      "  <on_reboot>destroy</on_reboot>\n"
 		      "  <on_crash>destroy</on_crash>\n");
-	strbuf_addf(&sb, "  <seclabel type='static' model='dac' relabel='no'>"
-		    "<label>+%u:+%u</label></seclabel>\n",
-		    (unsigned)getuid(), (unsigned)getgid());
+	if (!strstr(uri, "/session"))
+		strbuf_addf(&sb, "  <seclabel type='static' model='dac' relabel='no'>"
+			    "<label>+%u:+%u</label></seclabel>\n",
+			    (unsigned)getuid(), (unsigned)getgid());
 	strbuf_addstr(&sb, "  <devices>\n");
 	xml_serial(&sb, dir, 0);
 	xml_serial(&sb, dir, 1);
@@ -406,12 +409,15 @@ dry_run_xml(const struct home *h, const struct net *n, const struct dive_opts *o
 	    struct dv_err *e)
 {
 	const char *accel = "tcg";
-	char name[128];
+	char name[128], *uri, *xml;
 
 	if (boot_choose_accel(h, o->accel, &accel, e) < 0)
 		return NULL;
 	snprintf(name, sizeof name, "diver-%.12s-%ld", n->id, (long)getpid());
-	return domain_xml(n, o, name, accel, "/tmp/diver-libvirt.XXXXXX");
+	uri = libvirt_uri(o);
+	xml = domain_xml(n, o, name, accel, "/tmp/diver-libvirt.XXXXXX", uri);
+	free(uri);
+	return xml;
 }
 
 static struct vm *
@@ -445,7 +451,7 @@ libvirt_start(const struct home *h, const struct net *n, const struct dive_opts 
 	if (make_sockets(vm, e) < 0 || block_signals(vm, e) < 0 ||
 	    connect_daemon(vm, e) < 0)
 		goto fail;
-	xml = domain_xml(n, o, name, accel, vm->dir);
+	xml = domain_xml(n, o, name, accel, vm->dir, vm->uri);
 	if (create_domain(vm, xml, e) < 0)
 		goto fail;
 	free(xml);
