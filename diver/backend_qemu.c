@@ -6,6 +6,9 @@
  * For a kernel that declares the shared-memory channel, stdin and stdout
  * take the fast path instead: the guest's RAM is a file diver maps too,
  * and chan.c's thread moves the bytes (docs/kernel-interface.md §2a).
+ * A Linux kernel (a bzImage) boots on pc with its initramfs app, and its
+ * status comes only from the app's final exit frame: Linux powers off
+ * with QEMU status 0 even on a panic (§10).
  * QEMU dies with diver (PR_SET_PDEATHSIG), and on a timeout or a signal it
  * is killed before diver exits.
  */
