@@ -115,6 +115,25 @@ static const char probe_source[] =
 	"\treturn 0;\n"
 	"}\n"
 	"\n"
+	"/* the delegation row: weak, so that kits without them still link */\n"
+	"extern char *getenv(const char *name) __attribute__((weak));\n"
+	"extern int errno __attribute__((weak));\n"
+	"\n"
+	"static int deleg(void)\n"
+	"{\n"
+	"\tchar *v;\n"
+	"\tif (!getenv || !&errno) {\n"
+	"\t\tprintf(\"" PROBE ": no getenv and errno in the kit\\n\");\n"
+	"\t\treturn 3;\n"
+	"\t}\n"
+	"\terrno = 0;\n"
+	"\tv = getenv(\"DIVER_CONFORM_UNSET\");\n"
+	"\tprintf(\"" PROBE ": unset %s errno %d\\n\", v ? \"set\" : \"null\", errno);\n"
+	"\tv = getenv(\"DIVER_CONFORM\");\n"
+	"\tprintf(\"" PROBE ": passed %s\\n\", v ? v : \"(null)\");\n"
+	"\treturn 0;\n"
+	"}\n"
+	"\n"
 	"/* the gdb row stops here and reads the global: no frame to unwind */\n"
 	"int probe_argc;\n"
 	"\n"
@@ -136,6 +155,8 @@ static const char probe_source[] =
 	"\t\t}\n"
 	"\t\treturn 0;\n"
 	"\t}\n"
+	"\tif (same(mode, \"deleg\"))\n"
+	"\t\treturn deleg();\n"
 	"\tif (same(mode, \"out\"))\n"
 	"\t\treturn stream();\n"
 	"\tif (same(mode, \"cat\"))\n"
@@ -185,6 +206,7 @@ struct conform {
 	char *tmp, *app, *net;
 	const char *accel;
 	const char *console;    /* --console of every run: uart, or fast */
+	const char *const *extra;       /* more options of every run (NULL-ended), or NULL */
 	double bound;
 	struct run runs[MAX_RUNS];
 	size_t nruns;
@@ -513,6 +535,10 @@ probe_net_json(const struct conform *c, const char *image_sha, bool module)
 	jv_set(o, "image", img);
 	jv_set(o, "interface", jv_deep_copy(c->s.k.interface));
 	jv_push(modes, jv_string("vm"));
+	/* the kernel's other modes too: the delegation row dives in splitvm */
+	for (size_t i = 0; i < c->s.k.modes.n; i++)
+		if (strcmp(c->s.k.modes.v[i], "vm"))
+			jv_push(modes, jv_string(c->s.k.modes.v[i]));
 	jv_set(o, "modes", modes);
 	if (module) {
 		jv *m = jv_object();
@@ -665,6 +691,8 @@ dive_argv(const struct conform *c, const char *extra, const char *const *args,
 	if (c->accel)
 		v[n++] = xasprintf("--accel=%s", c->accel);
 	v[n++] = xasprintf("--console=%s", c->console);
+	for (const char *const *x = c->extra; x && *x && n < 8; x++)
+		v[n++] = xstrdup(*x);
 	if (extra)
 		v[n++] = xstrdup(extra);
 	v[n++] = xstrdup("--");
@@ -1240,15 +1268,32 @@ declares_delegation(const struct conform *c)
 }
 
 /*
- * Extension point: the splitvm delegation channel.  A kernel that declares
- * it is dived with -d splitvm and a probe that makes delegated calls; until
- * that probe exists the row says so rather than pass.
+ * The splitvm delegation channel (§8): the probe, dived with -d splitvm
+ * and one variable passed, asks for it and for one that was not; both
+ * answers come from diver's delegate over the channel's mailbox.
  */
 static void
 check_delegation(struct conform *c, struct row *r)
 {
-	verdict(r, SKIP, "declared (%s), but this diver has no delegation probe yet",
-		kernel_interface(&c->s.k, "delegation"));
+	static const char *const args[] = { "deleg" };
+	static const char *const splitvm[] = { "-dsplitvm", "--env=DIVER_CONFORM=delegated", NULL };
+	const char *want = PROBE ": unset null errno 2\n" PROBE ": passed delegated\n";
+	struct run *run;
+
+	c->console = "fast";
+	c->extra = splitvm;
+	run = dive_probe(c, args, 1, NULL);
+	c->extra = NULL;
+	c->console = "uart";
+	if (run_failed(run, 0, r) < 0)
+		return;
+	if (run->out.len != strlen(want) || memcmp(run->out.buf, want, strlen(want)))
+		first_difference(r, "getenv through the delegate", (const unsigned char *)want,
+				 strlen(want), (unsigned char *)run->out.buf, run->out.len);
+	else
+		verdict(r, PASS, "%s: getenv answered by diver's delegate in splitvm "
+			"(a passed variable, and ENOENT for one not passed)",
+			kernel_interface(&c->s.k, "delegation"));
 }
 
 static const struct check checks[] = {
