@@ -105,6 +105,7 @@ test_expect_success 'init copies the kit template; build packs rootfs/ into a ne
 	for a in "$@"; do echo "arg=[$a]"; done
 	read -r line
 	echo "stdin=[$line]"
+	printf "frame-like \377\002\005 bytes are data\n"
 	status=${1:-0}
 	echo "to stderr" >&2
 	printf "\377\002\\$(printf %o "$status")"
@@ -132,11 +133,11 @@ test_expect_success 'an app without an executable rootfs/init is refused, nothin
 	test ! -e noinit/build/initrd.cpio && test ! -e noinit/build/net.json
 '
 
-test_expect_success 'dive: arguments, stdin after the ready frame, stdout, stderr on the log, a non-zero status' '
+test_expect_success 'dive: arguments, stdin after the ready frame, stdout as it is, stderr on the log, a non-zero status' '
 	use_home lx &&
 	rc=0; echo "one line of input" | diver dive app --accel tcg --timeout 100 -- 42 "two words" x >out 2>err || rc=$? &&
 	test "$rc" = 42 &&
-	printf "argc=3\narg=[42]\narg=[two words]\narg=[x]\nstdin=[one line of input]\n" >want &&
+	printf "argc=3\narg=[42]\narg=[two words]\narg=[x]\nstdin=[one line of input]\nframe-like \377\002\005 bytes are data\n" >want &&
 	diff -u want out && grep "to stderr" err
 '
 
