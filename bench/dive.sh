@@ -17,8 +17,9 @@
 # RUNS runs each: the machine is shared, so the two sides of a ratio are
 # measured turn about.  Run it as `nice -n -10 bench/dive.sh` on a busy
 # machine to keep other work from landing on one side only.
-# Environment: ROUNDS (default 10), RUNS (default 5), UART_KB (default 256),
-# FAST_MB (default 64), BENCH_DIR (default /tmp/diver-bench-dive).
+# Environment: ROUNDS (default 10), RUNS (default 5), PAIRS (default 100),
+# UART_KB (default 256), FAST_MB (default 64), BENCH_DIR (default
+# /tmp/diver-bench-dive).
 set -eu
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -26,6 +27,7 @@ ROUNDS=${ROUNDS:-10}
 RUNS=${RUNS:-5}
 UART_KB=${UART_KB:-256}
 FAST_MB=${FAST_MB:-64}
+PAIRS=${PAIRS:-100}
 DIR=${BENCH_DIR:-/tmp/diver-bench-dive}
 BUILD=build/bench
 
@@ -83,6 +85,28 @@ for accel in $accels; do
 			samples "qemu-$net-$accel" "$(cat "$net.$accel.cmd")"
 		done
 	done
+done
+
+echo "== overhead, paired: single runs of the two, alternating ($PAIRS pairs)" >&2
+# hyperfine's medians of separate runs drift with the machine's load; the
+# difference within a pair of back-to-back runs mostly does not
+for k in pebble reef; do
+	python3 - "$B/diver dive $k-hello --accel tcg ${uart[*]}" "$(cat "$k-hello.tcg.cmd")" "$PAIRS" \
+		>"paired-$k" <<'PY'
+import shlex, statistics, subprocess, sys, time
+dive, qemu, n = shlex.split(sys.argv[1]), shlex.split(sys.argv[2]), int(sys.argv[3])
+def run(cmd):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+pairs = []
+for i in range(n):
+    a, b = (run(dive), run(qemu)) if i % 2 else reversed((run(qemu), run(dive)))
+    pairs.append((a, b))
+print("%.2f %.3f" % (statistics.median(a - b for a, b in pairs) * 1e3,
+                     statistics.median(a / b for a, b in pairs)))
+PY
 done
 
 echo "== diver's own part: everything before QEMU starts (--dry-run)" >&2
@@ -175,6 +199,11 @@ for accel in $accels; do
 			"$ratio" "$qm" "$dm" "$mratio" \
 			"$(awk -v r="$ratio" 'BEGIN { print r <= 1.03 ? "met" : "missed" }') (median)"
 	done
+done
+for k in pebble reef; do
+	read -r diff ratio <"paired-$k"
+	printf '%-24s %s ms more than QEMU alone, ratio %s: %s\n' "$k hello, paired" "$diff" \
+		"$ratio" "$(awk -v r="$ratio" 'BEGIN { print r <= 1.03 ? "met" : "missed" }')"
 done
 printf '%-24s %9s %9s %9s   %9s %9s %9s\n' "diver's own part (ms)" "true" "--version" \
 	"--dry-run" "true p10" "--version" "--dry-run"
