@@ -496,8 +496,18 @@ splitvm_place(struct vm *vm, const struct dive_opts *o, struct dv_err *e)
 
 	close(vm->qmp_child);
 	vm->qmp_child = -1;
-	if (qmp_handshake(vm->qmp, e) < 0 || qmp_vcpu_threads(vm->qmp, &tids, &n, e) < 0)
+	if (qmp_handshake(vm->qmp, e) < 0 || qmp_vcpu_threads(vm->qmp, &tids, &n, e) < 0) {
+		int st;
+		/* say how QEMU ended, when it did: its own messages may be none */
+		if (waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
+			vm->exited = true;
+			vm->wstatus = st;
+			dv_err_prefix(e, "%s %d", WIFSIGNALED(st) ? "qemu was killed by signal"
+				      : "qemu exited with status", WIFSIGNALED(st) ? WTERMSIG(st)
+				      : WEXITSTATUS(st));
+		}
 		return -1;
+	}
 	rc = qmp_pin_vcpus(tids, n, &others, e);
 	free(tids);
 	if (rc < 0)

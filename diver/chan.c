@@ -10,13 +10,21 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "strbuf.h"
 
-/* After the last thing moved, spin this long before sleeping. */
-#define SPIN_NS 200000L
+/*
+ * After the last thing moved: spin (poll without waiting) this long, then
+ * doze (wait DOZE_NS at a time, the guest not told) until IDLE_NS, then
+ * sleep until a kick.  A kick costs the guest a UART write (tens of us
+ * under TCG), so a guest that streams must not find the thread asleep.
+ */
+#define SPIN_NS 2000000L
+#define DOZE_NS 50000L
+#define IDLE_NS 20000000L
 /* A sleeping thread looks again after this long even without a kick. */
 #define BACKSTOP_MS 50
 
@@ -295,15 +303,24 @@ elapsed_ns(const struct timespec *since)
 	return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
 }
 
-/* Sleep (host_sleeping set, so the guest kicks) unless work came meanwhile. */
-static int
+/*
+ * How long the next poll waits: not at all while spinning, DOZE_NS while
+ * dozing, until a kick (host_sleeping set) after that — unless work came.
+ */
+static struct timespec
 idle_timeout(struct chan *c, const struct timespec *last)
 {
-	if (atomic_load(&c->stop) || elapsed_ns(last) < SPIN_NS)
-		return 0;
+	long idle = elapsed_ns(last);
+
+	if (atomic_load(&c->stop) || idle < SPIN_NS)
+		return (struct timespec){ 0, 0 };
+	if (idle < IDLE_NS)
+		return (struct timespec){ 0, DOZE_NS };
 	store(c, CHAN_F_HOST_SLEEPING, 1);
 	atomic_thread_fence(memory_order_seq_cst);
-	return work_pending(c) ? 0 : BACKSTOP_MS;
+	if (work_pending(c))
+		return (struct timespec){ 0, 0 };
+	return (struct timespec){ BACKSTOP_MS / 1000, (BACKSTOP_MS % 1000) * 1000000L };
 }
 
 static void *
@@ -314,6 +331,7 @@ chan_main(void *arg)
 
 	if (c->have_cpus)
 		pthread_setaffinity_np(pthread_self(), sizeof c->cpus, &c->cpus);
+	prctl(PR_SET_TIMERSLACK, 1000UL);      /* dozing means 50 us, not 100 */
 	clock_gettime(CLOCK_MONOTONIC, &last);
 	for (;;) {
 		bool stopping = atomic_load(&c->stop);
@@ -321,10 +339,11 @@ chan_main(void *arg)
 			{ c->wake_fd, POLLIN, 0 },
 			{ c->in_open && !stopping && in_space(c) ? c->in_fd : -1, POLLIN, 0 },
 		};
+		struct timespec wait = idle_timeout(c, &last);
 		uint64_t count;
 		int moved = 0;
 
-		poll(fds, 2, idle_timeout(c, &last));
+		ppoll(fds, 2, &wait, NULL);
 		store(c, CHAN_F_HOST_SLEEPING, 0);
 		if (fds[0].revents && read(c->wake_fd, &count, sizeof count) < 0)
 			count = 0;
