@@ -238,33 +238,27 @@ pack_initramfs(const struct app *a, struct dv_err *e)
 {
 	char *root = fs_join(a->dir, "rootfs"), *init = fs_join(root, "init");
 	char *out = fs_join(a->dir, "build/initrd.cpio"), *dir = fs_join(a->dir, "build");
-	char *tmp = NULL;
-	int fd = -1;
+	char *tmp = NULL, *packed = NULL;
+	int fd;
 
 	if (!fs_is_file(init) || access(init, X_OK) < 0) {
 		dv_errf(e, "'%s' is missing or not executable: a Linux kernel runs the "
 			"app's initramfs from rootfs/init (see 'diver init' and "
 			"docs/kernel-interface.md)", init);
-		goto fail;
+		goto out;
 	}
 	if (fs_mkdir_p(dir, 0755, e) < 0 || (fd = fs_temp_open(out, &tmp, e)) < 0)
-		goto fail;
-	if (cpio_write_tree(fd, root, 0, e) < 0) {
+		goto out;
+	if (cpio_write_tree(fd, root, 0, e) < 0)
 		fs_temp_abort(fd, tmp);
-		goto fail;
-	}
-	if (fs_temp_commit(fd, tmp, out, 0644, e) < 0)
-		goto fail;
-	free(root);
-	free(init);
-	free(dir);
-	return out;
-fail:
+	else if (fs_temp_commit(fd, tmp, out, 0644, e) == 0)
+		packed = xstrdup(out);
+out:
 	free(root);
 	free(init);
 	free(dir);
 	free(out);
-	return NULL;
+	return packed;
 }
 
 /*
