@@ -120,6 +120,8 @@ test_expect_success 'init copies the kit template; build packs rootfs/ into a ne
 	bsdcpio -it <app/build/initrd.cpio >list 2>/dev/null &&
 	printf "bin\nbin/busybox\ninit\n" >want && diff -u want list &&
 	diver build -q app >/dev/null 2>&1 && cmp "$n/initrd" app/build/initrd.cpio &&
+	cp -R app elsewhere && chmod 700 elsewhere/rootfs && touch -d @0 elsewhere/rootfs/init &&
+	diver build -q elsewhere >/dev/null 2>&1 && cmp app/build/initrd.cpio elsewhere/build/initrd.cpio &&
 	diver dive app --dry-run >cmd &&
 	grep -- "-kernel $n/image -initrd $n/initrd" cmd &&
 	grep -- "console=ttyS1 quiet panic=-1 --" cmd &&
