@@ -394,6 +394,36 @@ pump_once(struct pump *p)
 		on_writable(p);
 }
 
+/*
+ * After the exit frame: give the console tool a second to end by itself,
+ * so that what it still writes (the rest of the kernel log) is not cut.
+ * Some never end (jailhouse console -f) and are stopped after that.
+ */
+static void
+linger(struct pump *p)
+{
+	struct vm *vm = p->vm;
+	double until = now_seconds() + 1.0;
+
+	while (!p->exited && now_seconds() < until) {
+		struct pollfd fds[2] = { { vm->sigfd, POLLIN, 0 },
+					 { vm->from_guest, POLLIN, 0 } };
+		if (poll(fds, 2, (int)((until - now_seconds()) * 1000) + 1) <= 0)
+			continue;
+		if (fds[0].revents) {
+			signalled(vm);
+			if (waitpid(vm->console_pid, &p->wstatus, WNOHANG) == vm->console_pid)
+				p->exited = true;
+		}
+		if (fds[1].revents && read(vm->from_guest, p->buf, sizeof p->buf) <= 0) {
+			close(vm->from_guest);
+			vm->from_guest = -1;
+		}
+	}
+	if (p->exited)
+		vm->console_pid = -1;
+}
+
 /* The kernel log the system keeps (ihkosctl kmsg), to stderr or --log. */
 static int
 print_log(struct vm *vm, struct dv_err *e)
@@ -433,8 +463,10 @@ cokernel_wait(struct vm *vm, int *status, struct dv_err *e)
 	while (!vm->con.have_status && !vm->signo && !p->timed_out &&
 	       (vm->from_guest >= 0 || !p->exited))
 		pump_once(p);
-	if (vm->con.have_status)
+	if (vm->con.have_status) {
 		*status = vm->con.status;
+		linger(p);
+	}
 	else if (p->timed_out) {
 		*status = 124;
 		rc = dv_errf(e, "timed out after %g s; the co-kernel was stopped",
