@@ -55,4 +55,19 @@ test_expect_success '--dry-run and --gdb are refused before anything is taken' '
 	! test -e "$FAKE_LOG" && host_unchanged
 '
 
+test_expect_success 'recover leaves a running dive alone; kill -9 while the app runs, then recover' '
+	make_host &&
+	diver init spin pebble >/dev/null &&
+	printf "int main(void) { for (;;) ; }\n" >spin/main.c &&
+	diver build -q spin >/dev/null 2>&1 &&
+	# exec: $! must be diver itself, not a subshell around it
+	{ exec diver dive --timeout 60 -d splitvm --via palacios spin >out 2>err; } & pid=$! &&
+	while ! grep -q "^v3_cons_sc" "$FAKE_LOG" 2>/dev/null; do sleep 0.1; done &&
+	diver recover >r && grep "^left alone: .*its dive is still running" r &&
+	kill -9 $pid && { wait $pid || true; } &&
+	ls "$FAKE_RUN"/v3-0/pid && kill -0 "$(cat "$FAKE_RUN"/v3-0/pid)" &&
+	diver recover >r && grep "recovered .* (backend palacios, pid $pid)" r &&
+	host_unchanged
+'
+
 test_done
