@@ -90,8 +90,11 @@ done
 echo "== overhead, paired: single runs of the two, alternating ($PAIRS pairs)" >&2
 # hyperfine's medians of separate runs drift with the machine's load; the
 # difference within a pair of back-to-back runs mostly does not
-for k in pebble reef; do
-	python3 - "$B/diver dive $k-hello --accel tcg ${uart[*]}" "$(cat "$k-hello.tcg.cmd")" "$PAIRS" \
+for k in pebble reef control; do
+	# control: the QEMU command against itself, the noise floor of a pairing
+	first="$B/diver dive $k-hello --accel tcg ${uart[*]}"
+	[ $k = control ] && first=$(cat pebble-hello.tcg.cmd)
+	python3 - "$first" "$(cat "${k/control/pebble}-hello.tcg.cmd")" "$PAIRS" \
 		>"paired-$k" <<'PY'
 import shlex, statistics, subprocess, sys, time
 dive, qemu, n = shlex.split(sys.argv[1]), shlex.split(sys.argv[2]), int(sys.argv[3])
@@ -205,6 +208,9 @@ for k in pebble reef; do
 	printf '%-24s %s ms more than QEMU alone, ratio %s: %s\n' "$k hello, paired" "$diff" \
 		"$ratio" "$(awk -v r="$ratio" 'BEGIN { print r <= 1.03 ? "met" : "missed" }')"
 done
+read -r diff ratio <paired-control
+printf '%-24s %s ms, ratio %s (QEMU against itself: what a pairing cannot resolve)\n' \
+	"control, paired" "$diff" "$ratio"
 printf '%-24s %9s %9s %9s   %9s %9s %9s\n' "diver's own part (ms)" "true" "--version" \
 	"--dry-run" "true p10" "--version" "--dry-run"
 printf '%-24s %9s %9s %9s   %9s %9s %9s\n' "process start, setup" "$(median_ms start-true)" \
