@@ -4,14 +4,59 @@
  * themselves by the optimizer (gcc emits memcpy/memset calls even in
  * freestanding code, so these must exist and must not recurse).
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * Under QEMU's TCG a rep movsb costs an emulated iteration per byte; with
+ * SSE on (CR4.OSFXSR: the kernel turns it on, and apps run in ring 0) big
+ * copies go 64 bytes a turn through xmm0-3, else 4 bytes a turn.
+ */
+__attribute__((target("sse2"))) static size_t
+copy_sse(unsigned char *d, const unsigned char *s, size_t n)
+{
+	size_t done = 0;
+
+	for (; n - done >= 64; done += 64)
+		__asm__ volatile("movdqu (%0), %%xmm0\n\tmovdqu 16(%0), %%xmm1\n\t"
+				 "movdqu 32(%0), %%xmm2\n\tmovdqu 48(%0), %%xmm3\n\t"
+				 "movdqu %%xmm0, (%1)\n\tmovdqu %%xmm1, 16(%1)\n\t"
+				 "movdqu %%xmm2, 32(%1)\n\tmovdqu %%xmm3, 48(%1)"
+				 : : "r"(s + done), "r"(d + done)
+				 : "memory", "xmm0", "xmm1", "xmm2", "xmm3");
+	return done;
+}
+
+static bool
+sse_on(void)
+{
+	static int on = -1;
+	uint32_t cr4;
+
+	if (on < 0) {
+		__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+		on = (cr4 >> 9) & 1;
+	}
+	return on;
+}
 
 void *
 memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *d = dst;
 
+	if (n >= 256 && sse_on()) {
+		size_t done = copy_sse(dst, src, n);
+		d = (unsigned char *)dst + done;
+		src = (const unsigned char *)src + done;
+		n -= done;
+	} else if (n >= 256) {
+		size_t words = n / 4;
+		__asm__ volatile("rep movsl" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+		n &= 3;
+	}
 	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
