@@ -38,6 +38,8 @@
 #define IO_CHUNK 65536
 /* QEMU connects its serial ports while libvirt creates the domain */
 #define CONNECT_WAIT_MS 10000
+/* after the exit frame, how long a domain may take to power off */
+#define EXIT_GRACE_S 3.0
 
 /*
  * libvirt is opened when a dive uses it, not linked: its 50-odd libraries
@@ -167,9 +169,14 @@ domain_xml(const struct net *n, const struct dive_opts *o, const char *name,
 	strbuf_addf(&sb, "<domain type='%s' xmlns:qemu='http://libvirt.org/schemas/"
 		    "domain/qemu/1.0'>\n", !strcmp(accel, "kvm") ? "kvm" : "qemu");
 	xml_element(&sb, "  ", "name", name);
-	strbuf_addf(&sb, "  <memory unit='MiB'>%ld</memory>\n", o->mem_mib);
+	strbuf_addf(&sb, "  <memory unit='MiB'>%ld</memory>\n",
+		    boot_is_linux(n) && o->mem_mib < BOOT_LINUX_MIN_MIB ? BOOT_LINUX_MIN_MIB
+								 : o->mem_mib);
 	strbuf_addf(&sb, "  <vcpu>%d</vcpu>\n", o->cpus);
 	xml_os(&sb, n, o);
+	if (boot_is_linux(n))
+		/* without ACPI, libvirt's -no-acpi, Linux's poweroff only halts */
+		strbuf_addstr(&sb, "  <features><acpi/></features>\n");
 	strbuf_addstr(&sb, "  <on_poweroff>destroy</on_poweroff>\n"
 		      "  <on_reboot>destroy</on_reboot>\n"
 		      "  <on_crash>destroy</on_crash>\n");
@@ -207,6 +214,7 @@ struct vm {
 	struct strbuf logline;          /* the log's unfinished line */
 	double timeout;
 	bool ended;                     /* QEMU closed both ports: it has exited */
+	bool linux_boot;                /* a bzImage: its init sends the status */
 };
 
 /*
@@ -394,6 +402,9 @@ vm_new(const struct net *n, const struct dive_opts *o)
 	vm->sigfd = vm->com1 = vm->com2 = vm->listen[0] = vm->listen[1] = -1;
 	strbuf_init(&vm->logline);
 	console_init(&vm->con, !console || !strcmp(console, "framed-uart-1"));
+	vm->linux_boot = boot_is_linux(n);
+	if (vm->linux_boot && !vm->con.framed)
+		console_expect_exit_frame(&vm->con);     /* the app's final FF 02 S */
 	return vm;
 }
 
@@ -433,6 +444,8 @@ libvirt_start(const struct home *h, const struct net *n, const struct dive_opts 
 			o->gdb_port ? "--gdb" : "--console fast");
 		return NULL;
 	}
+	if (boot_check_args(n, o, e) < 0)
+		return NULL;
 	if (o->dry_run) {
 		if ((xml = dry_run_xml(h, n, o, e)))
 			fputs(xml, stdout);
@@ -469,6 +482,8 @@ struct pump {
 	bool stdin_open, timed_out;
 	int signo;              /* the signal that ended the dive, or 0 */
 	double deadline;        /* monotonic seconds, 0 = none */
+	double grace;           /* the exit frame came: end the domain by then */
+	bool grace_over;
 	unsigned char *buf, *out;
 };
 
@@ -519,6 +534,9 @@ on_console(struct pump *p)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
+		m = console_finish(&p->vm->con, p->out);
+		if (m && write_stdout(p->out, m) < 0 && !p->signo)
+			p->signo = SIGPIPE;
 		close_fd(&p->vm->com1);
 		return;
 	}
@@ -594,15 +612,40 @@ on_signal(struct pump *p)
 	destroy(p);
 }
 
+/* The next of --timeout and the grace after the exit frame, or none. */
+static double
+next_deadline(struct pump *p)
+{
+	double d = p->deadline && !p->timed_out ? p->deadline : 0;
+
+	if (p->grace && !p->grace_over && (!d || p->grace < d))
+		d = p->grace;
+	return d;
+}
+
 static int
 poll_timeout(struct pump *p)
 {
-	double left;
+	double d = next_deadline(p), left;
 
-	if (!p->deadline || p->timed_out)
+	if (!d)
 		return -1;
-	left = p->deadline - now_seconds();
+	left = d - now_seconds();
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+/*
+ * --timeout ends the domain with 124; a framed guest that sent its exit
+ * frame but does not power off (no isa-debug-exit, say) is ended too.
+ */
+static void
+on_deadline(struct pump *p)
+{
+	if (p->grace && !p->grace_over && now_seconds() >= p->grace)
+		p->grace_over = true;
+	else
+		p->timed_out = true;
+	destroy(p);
 }
 
 static void
@@ -617,11 +660,13 @@ pump_once(struct pump *p)
 		{ console_pending(&vm->con) ? vm->com1 : -1, POLLOUT, 0 },
 		{ vm->com2, POLLIN, 0 },
 	};
-	int n = poll(fds, 5, poll_timeout(p));
+	int n;
 
-	if (n == 0 && p->deadline && !p->timed_out) {
-		p->timed_out = true;
-		destroy(p);
+	if (vm->con.framed && vm->con.have_status && !p->grace)
+		p->grace = now_seconds() + EXIT_GRACE_S;
+	n = poll(fds, 5, poll_timeout(p));
+	if (n == 0 && next_deadline(p)) {
+		on_deadline(p);
 		return;
 	}
 	if (n < 0)
@@ -659,6 +704,10 @@ exit_status(struct pump *p, int *status, struct dv_err *e)
 		return 0;
 	}
 	*status = 1;
+	if (vm->linux_boot)
+		return dv_errf(e, "the net's domain ended without an exit status on its "
+			       "console (the app's init must write it to /dev/ttyS0 and "
+			       "power off; the kernel log is above)");
 	return dv_errf(e, "the net's domain ended without an exit status on its "
 		       "console (libvirt shows isa-debug-exit only as a crash; the "
 		       "kernel log is above)");
@@ -674,7 +723,7 @@ libvirt_wait(struct vm *vm, int *status, struct dv_err *e)
 	if (vm->timeout > 0)
 		p.deadline = now_seconds() + vm->timeout;
 	p.buf = xmalloc(IO_CHUNK);
-	p.out = xmalloc(IO_CHUNK);
+	p.out = xmalloc(IO_CHUNK + 3);    /* a held-back exit frame's bytes */
 	while (vm->com1 >= 0 || vm->com2 >= 0)
 		pump_once(&p);
 	vm->ended = true;

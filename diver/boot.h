@@ -20,6 +20,8 @@ char *boot_cmdline(const struct net *n, const struct dive_opts *o);
 
 /* The net's kernel boots by the Linux boot protocol (a bzImage). */
 bool boot_is_linux(const struct net *n);
+/* Debian's kernel cannot unpack itself in less memory (docs/kernel-interface.md §10). */
+#define BOOT_LINUX_MIN_MIB 128L
 
 /*
  * 0 when every argument can reach the app; for a Linux kernel, which has

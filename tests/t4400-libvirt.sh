@@ -141,6 +141,40 @@ test_expect_success 'reef through libvirt (an app module): exit status and --log
 	! test -s err
 '
 
+# Debian's kernel and busybox-static, when installed (tests/t4700-linux.sh
+# installs them), give a Linux-boot net: a bzImage with an initramfs app
+linux_image=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+if [ -n "$linux_image" ] && [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; then
+test_expect_success 'a Linux kernel and a busybox initramfs app: output, the status from its exit frame, a panic' '
+	use_home lv && k=linux/deblin/1.0.0 &&
+	mkdir -p $k/bare && cp "$linux_image" $k/bare/image && echo "# deblin" >$k/README.md &&
+	cat >$k/kernel.json <<-JSON &&
+	{"name": "deblin", "version": "1.0.0", "summary": "Debian kernel", "license": "GPL-2.0-only",
+	 "tags": ["linux"], "arch": "x86_64", "modes": ["vm"], "build": "none",
+	 "interface": {"boot": "linux", "console": "raw-uart", "log": "com2", "exit": "console"},
+	 "variants": {"default": {"config": "none", "image": {"path": "bare/image", "format": "bzimage",
+	   "sha256": "$(sha256sum $k/bare/image | cut -d" " -f1)", "size": $(stat -c %s $k/bare/image)}}}}
+	JSON
+	catalog-gen -q -k key -o linux-site linux && diver source add linux linux-site >/dev/null &&
+	diver init lin deblin >/dev/null &&
+	cat >main.awk <<-"AWK" &&
+	/^main "\$@"/ { print "main() { echo \"linux says $*\"; return 5; }" }
+	{ print }
+	AWK
+	awk -f main.awk lin/rootfs/init >init && cat init >lin/rootfs/init &&
+	diver build -q lin >/dev/null 2>&1 &&
+	rc=0; diver dive lin --via libvirt --accel tcg -- a "b c" </dev/null >out 2>err || rc=$?
+	test "$rc" = 5 && grep -x "linux says a b c" out &&
+	printf "#!/bin/sh\necho bye\n" >lin/rootfs/init && diver build -q lin >/dev/null 2>&1 &&
+	rc=0; diver dive lin --via libvirt --accel tcg </dev/null >out 2>err || rc=$?
+	test "$rc" = 1 && grep "Kernel panic" err &&
+	grep "^diver: the net.s domain ended without an exit status on its console (the app.s init" err
+'
+else
+	test_count=$((test_count + 1))
+	test_skip "a Linux kernel through libvirt" "Debian's linux-image-amd64 and busybox-static are not installed"
+fi
+
 test_expect_success 'stdin passes through, binary-safe, with end of input' '
 	use_home lv &&
 	head -c 65536 /dev/urandom >in && printf "\377\377\000\377\001tail" >>in &&
