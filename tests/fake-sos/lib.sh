@@ -108,14 +108,20 @@ fake_boot() {
 	echo $! >"$d/pid"
 }
 
+# fake_is_ours PID DIR: PID is still the QEMU started for DIR (a pid that
+# has ended may be another process's by now: never signal that one)
+fake_is_ours() {
+	grep -qaF "$2/" "/proc/$1/cmdline" 2>/dev/null
+}
+
 # fake_halt ID: stop the kernel (if it runs) and forget it
 fake_halt() {
 	local d="$RUN/$1" pid
 	[ -f "$d/pid" ] || { rm -rf "$d"; return 0; }
 	pid=$(cat "$d/pid")
-	kill -9 "$pid" 2>/dev/null || true
+	fake_is_ours "$pid" "$d" && kill -9 "$pid" 2>/dev/null
 	# gone, or a zombie nobody has reaped yet (its parent was a fake)
-	while [ -e "/proc/$pid" ] && ! grep -q '^[^)]*) Z' "/proc/$pid/stat" 2>/dev/null; do
+	while fake_is_ours "$pid" "$d" && ! grep -q '^[^)]*) Z' "/proc/$pid/stat" 2>/dev/null; do
 		sleep 0.02
 	done
 	rm -rf "$d"
