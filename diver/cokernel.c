@@ -350,6 +350,25 @@ on_writable(struct pump *p)
 		console_consumed(c, console_pending(c));
 }
 
+/*
+ * A signal came in: note it, and when the console tool has ended, stop
+ * what it left in its process group now, while that group id is still
+ * surely its own.
+ */
+static void
+reap(struct pump *p)
+{
+	struct vm *vm = p->vm;
+
+	signalled(vm);
+	if (vm->console_pid > 0 &&
+	    waitpid(vm->console_pid, &p->wstatus, WNOHANG) == vm->console_pid) {
+		kill(-vm->console_pid, SIGKILL);
+		vm->console_pid = -1;
+		p->exited = true;
+	}
+}
+
 static int
 poll_ms(struct pump *p)
 {
@@ -381,11 +400,8 @@ pump_once(struct pump *p)
 	}
 	if (n < 0)
 		return;
-	if (fds[0].revents) {
-		signalled(vm);
-		if (waitpid(vm->console_pid, &p->wstatus, WNOHANG) == vm->console_pid)
-			p->exited = true;
-	}
+	if (fds[0].revents)
+		reap(p);
 	if (fds[1].revents)
 		on_output(p);
 	if (fds[2].revents)
@@ -410,18 +426,13 @@ linger(struct pump *p)
 					 { vm->from_guest, POLLIN, 0 } };
 		if (poll(fds, 2, (int)((until - now_seconds()) * 1000) + 1) <= 0)
 			continue;
-		if (fds[0].revents) {
-			signalled(vm);
-			if (waitpid(vm->console_pid, &p->wstatus, WNOHANG) == vm->console_pid)
-				p->exited = true;
-		}
+		if (fds[0].revents)
+			reap(p);
 		if (fds[1].revents && read(vm->from_guest, p->buf, sizeof p->buf) <= 0) {
 			close(vm->from_guest);
 			vm->from_guest = -1;
 		}
 	}
-	if (p->exited)
-		vm->console_pid = -1;
 }
 
 /* The kernel log the system keeps (ihkosctl kmsg), to stderr or --log. */
