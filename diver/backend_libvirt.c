@@ -26,13 +26,13 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "boot.h"
 #include "console.h"
 #include "fs.h"
+#include "relay.h"
 #include "strbuf.h"
 
 #define IO_CHUNK 65536
@@ -215,6 +215,7 @@ struct vm {
 	double timeout;
 	bool ended;                     /* QEMU closed both ports: it has exited */
 	bool linux_boot;                /* a bzImage: its init sends the status */
+	char *panic;                    /* its log's "Kernel panic" message */
 };
 
 /*
@@ -296,6 +297,7 @@ libvirt_stop(struct vm *vm)
 	}
 	strbuf_release(&vm->logline);
 	console_release(&vm->con);
+	free(vm->panic);
 	free(vm->uri);
 	free(vm);
 }
@@ -487,42 +489,12 @@ struct pump {
 	unsigned char *buf, *out;
 };
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The domain ends; its sockets then reach their end. */
 static void
 destroy(struct pump *p)
 {
 	if (p->vm->dom)
 		lv.virDomainDestroy(p->vm->dom);
-}
-
-/* Write all of it to stdout, waiting when stdout is non-blocking and full. */
-static int
-write_stdout(const unsigned char *b, size_t n)
-{
-	while (n) {
-		ssize_t w = write(STDOUT_FILENO, b, n);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static void
@@ -535,13 +507,13 @@ on_console(struct pump *p)
 		return;
 	if (n <= 0) {
 		m = console_finish(&p->vm->con, p->out);
-		if (m && write_stdout(p->out, m) < 0 && !p->signo)
+		if (m && relay_write_stdout(p->out, m) < 0 && !p->signo)
 			p->signo = SIGPIPE;
 		close_fd(&p->vm->com1);
 		return;
 	}
 	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
-	if (m && write_stdout(p->out, m) < 0 && !p->signo) {
+	if (m && relay_write_stdout(p->out, m) < 0 && !p->signo) {
 		/* the reader went away: end like a program killed by SIGPIPE */
 		p->signo = SIGPIPE;
 		destroy(p);
@@ -567,20 +539,10 @@ on_log(struct pump *p)
 {
 	struct vm *vm = p->vm;
 	ssize_t n = read(vm->com2, p->buf, IO_CHUNK);
-	char *nl;
-	size_t whole;
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-	if (n > 0)
-		strbuf_add(&vm->logline, p->buf, (size_t)n);
-	nl = vm->logline.len ? memrchr(vm->logline.buf, '\n', vm->logline.len) : NULL;
-	whole = n <= 0 ? vm->logline.len : nl ? (size_t)(nl - vm->logline.buf) + 1 : 0;
-	if (whole) {
-		fs_write_all(vm->log_fd, vm->logline.buf, whole);
-		memmove(vm->logline.buf, vm->logline.buf + whole, vm->logline.len - whole);
-		strbuf_setlen(&vm->logline, vm->logline.len - whole);
-	}
+	relay_log(&vm->logline, p->buf, n, vm->log_fd, vm->linux_boot ? &vm->panic : NULL);
 	if (n <= 0)
 		close_fd(&vm->com2);
 }
@@ -630,7 +592,7 @@ poll_timeout(struct pump *p)
 
 	if (!d)
 		return -1;
-	left = d - now_seconds();
+	left = d - relay_now();
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
@@ -641,7 +603,7 @@ poll_timeout(struct pump *p)
 static void
 on_deadline(struct pump *p)
 {
-	if (p->grace && !p->grace_over && now_seconds() >= p->grace)
+	if (p->grace && !p->grace_over && relay_now() >= p->grace)
 		p->grace_over = true;
 	else
 		p->timed_out = true;
@@ -663,7 +625,7 @@ pump_once(struct pump *p)
 	int n;
 
 	if (vm->con.framed && vm->con.have_status && !p->grace)
-		p->grace = now_seconds() + EXIT_GRACE_S;
+		p->grace = relay_now() + EXIT_GRACE_S;
 	n = poll(fds, 5, poll_timeout(p));
 	if (n == 0 && next_deadline(p)) {
 		on_deadline(p);
@@ -704,6 +666,9 @@ exit_status(struct pump *p, int *status, struct dv_err *e)
 		return 0;
 	}
 	*status = 1;
+	if (vm->panic)
+		return dv_errf(e, "the kernel panicked: %s (the app's init must write its "
+			       "exit status to /dev/ttyS0 and power off)", vm->panic);
 	if (vm->linux_boot)
 		return dv_errf(e, "the net's domain ended without an exit status on its "
 			       "console (the app's init must write it to /dev/ttyS0 and "
@@ -721,15 +686,12 @@ libvirt_wait(struct vm *vm, int *status, struct dv_err *e)
 	int rc;
 
 	if (vm->timeout > 0)
-		p.deadline = now_seconds() + vm->timeout;
+		p.deadline = relay_now() + vm->timeout;
 	p.buf = xmalloc(IO_CHUNK);
 	p.out = xmalloc(IO_CHUNK + 3);    /* a held-back exit frame's bytes */
 	while (vm->com1 >= 0 || vm->com2 >= 0)
 		pump_once(&p);
 	vm->ended = true;
-	if (vm->logline.len)
-		fs_write_all(vm->log_fd, vm->logline.buf, vm->logline.len);
-	strbuf_reset(&vm->logline);
 	rc = exit_status(&p, status, e);
 	free(p.buf);
 	free(p.out);

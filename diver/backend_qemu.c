@@ -34,6 +34,7 @@
 #include "delegate.h"
 #include "fs.h"
 #include "qmp.h"
+#include "relay.h"
 #include "strbuf.h"
 
 #define IO_CHUNK 65536
@@ -577,41 +578,11 @@ struct pump {
 	unsigned char *buf, *out;
 };
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 kill_vm(struct pump *p)
 {
 	if (!p->vm->exited)
 		kill(p->vm->pid, SIGKILL);
-}
-
-/* Write all of it to stdout, waiting when stdout is non-blocking and full. */
-static int
-write_stdout(const unsigned char *b, size_t n)
-{
-	while (n) {
-		ssize_t w = write(STDOUT_FILENO, b, n);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static void
@@ -627,7 +598,7 @@ on_guest_output(struct pump *p)
 		p->vm->from_guest = -1;
 		m = console_finish(&p->vm->con, p->out);
 		if (m && !p->signo)
-			write_stdout(p->out, m);
+			relay_write_stdout(p->out, m);
 		return;
 	}
 	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
@@ -635,27 +606,11 @@ on_guest_output(struct pump *p)
 		p->vm->con.kicked = false;
 		chan_kick(p->vm->chan);
 	}
-	if (m && write_stdout(p->out, m) < 0 && !p->signo) {
+	if (m && relay_write_stdout(p->out, m) < 0 && !p->signo) {
 		/* the reader went away: end like a program killed by SIGPIPE */
 		p->signo = SIGPIPE;
 		kill_vm(p);
 	}
-}
-
-/* Linux's "Kernel panic - not syncing: MSG" among the first n log bytes. */
-static void
-note_panic(struct vm *vm, size_t n)
-{
-	static const char mark[] = "Kernel panic - not syncing: ";
-	char *at = memmem(vm->logline.buf, n, mark, sizeof mark - 1), *end;
-
-	if (!at)
-		return;
-	at += sizeof mark - 1;
-	end = memchr(at, '\n', n - (size_t)(at - vm->logline.buf));
-	vm->panic = xstrndup(at, end ? (size_t)(end - at) : 0);
-	if (vm->panic[0] && vm->panic[strlen(vm->panic) - 1] == '\r')
-		vm->panic[strlen(vm->panic) - 1] = '\0';
 }
 
 /* Kernel log bytes: complete lines go to stderr, the rest waits. */
@@ -664,22 +619,11 @@ on_log(struct pump *p)
 {
 	struct vm *vm = p->vm;
 	ssize_t n = read(vm->from_log, p->buf, IO_CHUNK);
-	char *nl;
-	size_t whole;
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-	if (n > 0)
-		strbuf_add(&vm->logline, p->buf, (size_t)n);
-	nl = vm->logline.len ? memrchr(vm->logline.buf, '\n', vm->logline.len) : NULL;
-	whole = n <= 0 ? vm->logline.len : nl ? (size_t)(nl - vm->logline.buf) + 1 : 0;
-	if (whole && vm->linux_boot && !vm->panic)
-		note_panic(vm, whole);
-	if (whole) {
-		fs_write_all(STDERR_FILENO, vm->logline.buf, whole);
-		memmove(vm->logline.buf, vm->logline.buf + whole, vm->logline.len - whole);
-		strbuf_setlen(&vm->logline, vm->logline.len - whole);
-	}
+	relay_log(&vm->logline, p->buf, n, STDERR_FILENO,
+		  vm->linux_boot ? &vm->panic : NULL);
 	if (n <= 0) {
 		close(vm->from_log);
 		vm->from_log = -1;
@@ -737,7 +681,7 @@ poll_timeout(struct pump *p)
 
 	if (!p->deadline || p->timed_out)
 		return -1;
-	left = p->deadline - now_seconds();
+	left = p->deadline - relay_now();
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
@@ -827,7 +771,7 @@ qemu_wait(struct vm *vm, int *status, struct dv_err *e)
 	int rc;
 
 	if (vm->timeout > 0)
-		p.deadline = now_seconds() + vm->timeout;
+		p.deadline = relay_now() + vm->timeout;
 	p.buf = xmalloc(IO_CHUNK);
 	p.out = xmalloc(IO_CHUNK + 4);        /* a held exit frame, released */
 	while (!vm->exited || vm->from_guest >= 0 || vm->from_log >= 0)
