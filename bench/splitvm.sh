@@ -9,9 +9,10 @@
 #              (median and p99); TCG, and KVM only where it is real
 #   read:      a 1 GiB host file read through delegation (64 KiB reads)
 #              against `cat FILE >/dev/null` of the same file, page-cached
-#   console:   stdin -> stdout through one dive of the cat example on the
-#              UART (--console uart) and on the fast path (--console fast),
-#              against `cat | cat` of the same bytes
+#   console:   stdin -> stdout through one dive of the cat example (16 KiB
+#              reads) on the UART (--console uart) and on the fast path
+#              (--console fast), and of the same app with 256 KiB reads on
+#              the fast path, against `cat | cat` of the same bytes
 #
 # Throughputs are bytes over (time of the run - time of the same run with no
 # input): boot and power-off are left out.  Each figure is the median of
@@ -45,6 +46,10 @@ bundler keygen -o key >/dev/null
 catalog-gen -q -k key -o site "$top/kernels"
 diver trust add key.pub >/dev/null && diver source add main site >/dev/null
 diver init cat pebble --example cat >/dev/null && diver build -q cat >/dev/null 2>&1
+# the cat example with 256 KiB reads instead of 16 KiB
+diver init bigcat pebble --example cat >/dev/null
+sed -i 's/buf\[16384\]/buf[262144]/' bigcat/main.c && grep -q 262144 bigcat/main.c
+diver build -q bigcat >/dev/null 2>&1
 diver init lat pebble >/dev/null
 cat >lat/main.c <<C
 #include <stdio.h>
@@ -127,6 +132,9 @@ for r in $(seq "$ROUNDS"); do
 	e=$(timed /dev/null diver dive cat --accel tcg --console fast)
 	f=$(timed fast.in diver dive cat --accel tcg --console fast)
 	calc "$FAST_MB * 1.048576 / ($f - $e)" >>con.fast
+	e=$(timed /dev/null diver dive bigcat --accel tcg --console fast)
+	f=$(timed fast.in diver dive bigcat --accel tcg --console fast)
+	calc "$FAST_MB * 1.048576 / ($f - $e)" >>con.fast256
 	a=$(timed fast.in sh -c 'cat | cat')
 	calc "$FAST_MB * 1.048576 / $a" >>con.anchor
 done
@@ -143,4 +151,5 @@ done
 printf '%-44s %12s\n' "cat FILE >/dev/null (anchor)" "$(median <cat.read)"
 printf '%-44s %12s\n' "console, UART (${UART_KB} KiB), tcg" "$(median <con.uart)"
 printf '%-44s %12s\n' "console, fast path (${FAST_MB} MiB), tcg" "$(median <con.fast)"
+printf '%-44s %12s\n' "  the same, 256 KiB reads and writes" "$(median <con.fast256)"
 printf '%-44s %12s\n' "cat | cat (anchor)" "$(median <con.anchor)"
