@@ -107,7 +107,7 @@ deps:
 # The test suite: sanitizer build in build/san, then every unit and shell test.
 check: deps
 	$(MAKE) BUILD=build/san SAN=1 tests
-	DIVER_BUILD=build/san tests/run
+	DIVER_BUILD=build/san DIVER_MAKEFLAGS=SAN=1 tests/run
 
 demo: deps all
 	scripts/demo
