@@ -562,7 +562,7 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	if (qemu_probe(o, e) < 0 || (is_splitvm(o) && splitvm_prepare(vm, o, e) < 0) ||
 	    spawn(vm, e) < 0 || (is_splitvm(o) && splitvm_place(vm, o, e) < 0) ||
 	    (chan && chan_start(chan, STDIN_FILENO, STDOUT_FILENO, vm->to_guest, e) < 0) ||
-	    (is_splitvm(o) && !o->gdb_port && qmp_execute(vm->qmp, "cont", e) < 0)) {
+	    (is_splitvm(o) && !o->gdb_port && qmp_send(vm->qmp, "cont", e) < 0)) {
 		qemu_stop(vm);
 		return NULL;
 	}

@@ -68,8 +68,8 @@ read_reply(int fd, const char *what, struct dv_err *e)
 	return ret;
 }
 
-static int
-send_command(int fd, const char *command, struct dv_err *e)
+int
+qmp_send(int fd, const char *command, struct dv_err *e)
 {
 	char *msg = xasprintf("{\"execute\": \"%s\"}\n", command);
 	int rc = 0;
@@ -85,7 +85,7 @@ qmp_execute(int fd, const char *command, struct dv_err *e)
 {
 	jv *ret;
 
-	if (send_command(fd, command, e) < 0 || !(ret = read_reply(fd, command, e)))
+	if (qmp_send(fd, command, e) < 0 || !(ret = read_reply(fd, command, e)))
 		return -1;
 	jv_free(ret);
 	return 0;
@@ -109,7 +109,7 @@ qmp_vcpu_threads(int fd, pid_t **tids, size_t *n, struct dv_err *e)
 
 	*tids = NULL;
 	*n = 0;
-	if (send_command(fd, "query-cpus-fast", e) < 0 ||
+	if (qmp_send(fd, "query-cpus-fast", e) < 0 ||
 	    !(cpus = read_reply(fd, "query-cpus-fast", e)))
 		return -1;
 	*tids = xcalloc(jv_len(cpus) + 1, sizeof **tids);

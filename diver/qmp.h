@@ -19,8 +19,13 @@
 
 /* Read the greeting and leave capabilities negotiation mode. */
 int qmp_handshake(int fd, struct dv_err *e);
-/* A command with no arguments ("cont"); 0 when QEMU answered "return". */
+/* A command with no arguments; 0 when QEMU answered "return". */
 int qmp_execute(int fd, const char *command, struct dv_err *e);
+/*
+ * Send a command without waiting for its answer ("cont": the guest may run
+ * to its end and QEMU exit before the answer leaves it).
+ */
+int qmp_send(int fd, const char *command, struct dv_err *e);
 /* Thread ids of the vCPUs, by cpu-index; *tids is malloc'ed. */
 int qmp_vcpu_threads(int fd, pid_t **tids, size_t *n, struct dv_err *e);
 
