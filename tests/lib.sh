@@ -54,6 +54,14 @@ test_expect_success() {
 	fi
 }
 
+# releases NAME: the published versions of the repository's kernel NAME,
+# newest first; newest NAME: the first of them.  Tests name releases
+# through these, so publishing one does not mean editing them.
+releases() {
+	ls "$SRC/kernels/$1" | grep -E '^[0-9]+\.[0-9]+\.[0-9]+$' | sort -rV
+}
+newest() { releases "$1" | head -n 1; }
+
 # test_skip DESC REASON: counts a skip and says why.
 test_skip() {
 	test_skipped=$((test_skipped + 1))

@@ -22,7 +22,7 @@ test_expect_success 'init and build make only the app; the kernel is the publish
 	cmp "$DIVER_HOME/data/nets/$id/image" app/.reef/image &&
 	cmp "$DIVER_HOME/data/nets/$id/module" app/build/app.elf &&
 	diver dive app --dry-run >cmd && grep -- "-initrd $DIVER_HOME/data/nets/$id/module" cmd &&
-	diver list nets | grep -E "^$id +reef:default@0.3.1 +app "
+	diver list nets | grep -E "^$id +reef:default@$(newest reef) +app "
 '
 
 test_expect_success 'a reef app prints, gets its arguments, and exits with its status' '

@@ -130,14 +130,14 @@ test_expect_success 'pebble through libvirt: arguments, output on stdout, log on
 	diver dive hello --via libvirt --accel tcg -- "two words" x >out 2>err &&
 	printf "Hello from pebble!\nargument 1: two words\nargument 2: x\n" >want &&
 	diff -u want out &&
-	grep "^pebble: 0.3.1 (default) booted" err && grep "^pebble: app exited with status 0" err
+	grep "^pebble: $(newest pebble) (default) booted" err && grep "^pebble: app exited with status 0" err
 '
 
 test_expect_success 'reef through libvirt (an app module): exit status and --log' '
 	use_home lv &&
 	rc=0; diver dive status --via libvirt --accel tcg --log "$TMP/reef.log" -- 42 >out 2>err || rc=$?
 	test "$rc" = 42 && grep -x "reef says 42" out &&
-	grep "^reef: 0.3.1 (default) booted" reef.log && grep -x "to the log" reef.log &&
+	grep "^reef: $(newest reef) (default) booted" reef.log && grep -x "to the log" reef.log &&
 	! test -s err
 '
 
