@@ -32,10 +32,9 @@
 #include "boot.h"
 #include "console.h"
 #include "fs.h"
-#include "relay.h"
+#include "pump.h"
 #include "strbuf.h"
 
-#define IO_CHUNK 65536
 /* QEMU connects its serial ports while libvirt creates the domain */
 #define CONNECT_WAIT_MS 10000
 /* after the exit frame, how long a domain may take to power off */
@@ -479,192 +478,22 @@ fail:
 
 /* --- the console loop --- */
 
-struct pump {
-	struct vm *vm;
-	bool stdin_open, timed_out;
-	int signo;              /* the signal that ended the dive, or 0 */
-	double deadline;        /* monotonic seconds, 0 = none */
-	double grace;           /* the exit frame came: end the domain by then */
-	bool grace_over;
-	unsigned char *buf, *out;
-};
-
 /* The domain ends; its sockets then reach their end. */
 static void
 destroy(struct pump *p)
 {
-	if (p->vm->dom)
-		lv.virDomainDestroy(p->vm->dom);
+	struct vm *vm = p->ctx;
+
+	if (vm->dom)
+		lv.virDomainDestroy(vm->dom);
 }
 
-static void
-on_console(struct pump *p)
-{
-	ssize_t n = read(p->vm->com1, p->buf, IO_CHUNK);
-	size_t m;
+static const struct pump_hooks libvirt_hooks = { .stop = destroy };
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		m = console_finish(&p->vm->con, p->out);
-		if (m && relay_write_stdout(p->out, m) < 0 && !p->signo)
-			p->signo = SIGPIPE;
-		close_fd(&p->vm->com1);
-		return;
-	}
-	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
-	if (m && relay_write_stdout(p->out, m) < 0 && !p->signo) {
-		/* the reader went away: end like a program killed by SIGPIPE */
-		p->signo = SIGPIPE;
-		destroy(p);
-	}
-}
-
-static void
-on_console_writable(struct pump *p)
-{
-	struct console *c = &p->vm->con;
-	ssize_t n = send(p->vm->com1, console_pending_data(c), console_pending(c),
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-	if (n > 0)
-		console_consumed(c, (size_t)n);
-	else if (n < 0 && errno != EAGAIN && errno != EINTR)
-		console_consumed(c, console_pending(c));   /* the VM is gone */
-}
-
-/* Kernel log bytes: complete lines go out, the rest waits (all at the end). */
-static void
-on_log(struct pump *p)
-{
-	struct vm *vm = p->vm;
-	ssize_t n = read(vm->com2, p->buf, IO_CHUNK);
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	relay_log(&vm->logline, p->buf, n, vm->log_fd, vm->linux_boot ? &vm->panic : NULL);
-	if (n <= 0)
-		close_fd(&vm->com2);
-}
-
-static void
-on_stdin(struct pump *p)
-{
-	ssize_t n = read(STDIN_FILENO, p->buf, IO_CHUNK);
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		p->stdin_open = false;
-		console_queue_eof(&p->vm->con);
-		return;
-	}
-	console_queue_input(&p->vm->con, p->buf, (size_t)n);
-}
-
-static void
-on_signal(struct pump *p)
-{
-	struct signalfd_siginfo si;
-
-	if (read(p->vm->sigfd, &si, sizeof si) != sizeof si)
-		return;
-	if (!p->signo)
-		p->signo = (int)si.ssi_signo;
-	destroy(p);
-}
-
-/* The next of --timeout and the grace after the exit frame, or none. */
-static double
-next_deadline(struct pump *p)
-{
-	double d = p->deadline && !p->timed_out ? p->deadline : 0;
-
-	if (p->grace && !p->grace_over && (!d || p->grace < d))
-		d = p->grace;
-	return d;
-}
-
+/* No exit frame, timeout or signal. */
 static int
-poll_timeout(struct pump *p)
+domain_status(struct vm *vm, int *status, struct dv_err *e)
 {
-	double d = next_deadline(p), left;
-
-	if (!d)
-		return -1;
-	left = d - relay_now();
-	return left <= 0 ? 0 : (int)(left * 1000) + 1;
-}
-
-/*
- * --timeout ends the domain with 124; a framed guest that sent its exit
- * frame but does not power off (no isa-debug-exit, say) is ended too.
- */
-static void
-on_deadline(struct pump *p)
-{
-	if (p->grace && !p->grace_over && relay_now() >= p->grace)
-		p->grace_over = true;
-	else
-		p->timed_out = true;
-	destroy(p);
-}
-
-static void
-pump_once(struct pump *p)
-{
-	struct vm *vm = p->vm;
-	struct pollfd fds[5] = {
-		{ vm->sigfd, POLLIN, 0 },
-		{ vm->com1, POLLIN, 0 },
-		{ p->stdin_open && vm->com1 >= 0 && console_queued(&vm->con) < (1 << 20)
-			  ? STDIN_FILENO : -1, POLLIN, 0 },
-		{ console_pending(&vm->con) ? vm->com1 : -1, POLLOUT, 0 },
-		{ vm->com2, POLLIN, 0 },
-	};
-	int n;
-
-	if (vm->con.framed && vm->con.have_status && !p->grace)
-		p->grace = relay_now() + EXIT_GRACE_S;
-	n = poll(fds, 5, poll_timeout(p));
-	if (n == 0 && next_deadline(p)) {
-		on_deadline(p);
-		return;
-	}
-	if (n < 0)
-		return;
-	if (fds[0].revents)
-		on_signal(p);
-	if (fds[1].revents)
-		on_console(p);
-	if (fds[2].revents)
-		on_stdin(p);
-	if (fds[3].revents && vm->com1 >= 0)
-		on_console_writable(p);
-	if (fds[4].revents)
-		on_log(p);
-}
-
-static int
-exit_status(struct pump *p, int *status, struct dv_err *e)
-{
-	struct vm *vm = p->vm;
-
-	if (p->timed_out) {
-		*status = 124;
-		return dv_errf(e, "timed out after %g s; the domain was destroyed",
-			       vm->timeout);
-	}
-	if (p->signo) {
-		*status = 128 + p->signo;
-		return p->signo == SIGPIPE ? 0 : dv_errf(e, "interrupted by %s; the "
-							 "domain was destroyed",
-							 strsignal(p->signo));
-	}
-	if (vm->con.have_status) {
-		*status = vm->con.status;
-		return 0;
-	}
 	*status = 1;
 	if (vm->panic)
 		return dv_errf(e, "the kernel panicked: %s (the app's init must write its "
@@ -682,19 +511,23 @@ exit_status(struct pump *p, int *status, struct dv_err *e)
 static int
 libvirt_wait(struct vm *vm, int *status, struct dv_err *e)
 {
-	struct pump p = { .vm = vm, .stdin_open = true };
+	struct pump p = {
+		.hooks = &libvirt_hooks, .ctx = vm, .con = &vm->con, .sigfd = vm->sigfd,
+		.from_guest = &vm->com1, .to_guest = &vm->com1,
+		.log_in = &vm->com2, .log_out = vm->log_fd, .logline = &vm->logline,
+		.panic = vm->linux_boot ? &vm->panic : NULL, .stdin_open = true,
+		.timeout = vm->timeout, .grace_s = EXIT_GRACE_S,
+	};
 	int rc;
 
-	if (vm->timeout > 0)
-		p.deadline = relay_now() + vm->timeout;
-	p.buf = xmalloc(IO_CHUNK);
-	p.out = xmalloc(IO_CHUNK + 3);    /* a held-back exit frame's bytes */
+	pump_start(&p);
 	while (vm->com1 >= 0 || vm->com2 >= 0)
 		pump_once(&p);
 	vm->ended = true;
-	rc = exit_status(&p, status, e);
-	free(p.buf);
-	free(p.out);
+	rc = pump_exit_status(&p, "the domain was destroyed", status, e);
+	if (rc == 1)
+		rc = domain_status(vm, status, e);
+	pump_release(&p);
 	return rc;
 }
 

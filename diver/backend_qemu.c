@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +32,10 @@
 #include "console.h"
 #include "delegate.h"
 #include "fs.h"
+#include "pump.h"
 #include "qmp.h"
-#include "relay.h"
 #include "strbuf.h"
 
-#define IO_CHUNK 65536
 /* The guest's RAM file in QEMU (mem-path=/dev/fd/RAM_FD), on the fast path */
 #define RAM_FD 4
 /* splitvm: QEMU's QMP monitor, on a socket whose other end diver holds */
@@ -569,183 +567,66 @@ qemu_start(const struct home *h, const struct net *n, const struct dive_opts *o,
 	return vm;
 }
 
-struct pump {
-	struct vm *vm;
-	bool stdin_open;
-	int signo;              /* the signal that ended the dive, or 0 */
-	bool timed_out;
-	double deadline;        /* monotonic seconds, 0 = none */
-	unsigned char *buf, *out;
-};
-
 static void
 kill_vm(struct pump *p)
 {
-	if (!p->vm->exited)
-		kill(p->vm->pid, SIGKILL);
+	struct vm *vm = p->ctx;
+
+	if (!vm->exited)
+		kill(vm->pid, SIGKILL);
 }
 
 static void
-on_guest_output(struct pump *p)
+reap_vm(struct pump *p)
 {
-	ssize_t n = read(p->vm->from_guest, p->buf, IO_CHUNK);
-	size_t m;
+	struct vm *vm = p->ctx;
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		close(p->vm->from_guest);
-		p->vm->from_guest = -1;
-		m = console_finish(&p->vm->con, p->out);
-		if (m && !p->signo)
-			relay_write_stdout(p->out, m);
-		return;
-	}
-	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
-	if (p->vm->con.kicked && p->vm->chan) {
-		p->vm->con.kicked = false;
-		chan_kick(p->vm->chan);
-	}
-	if (m && relay_write_stdout(p->out, m) < 0 && !p->signo) {
-		/* the reader went away: end like a program killed by SIGPIPE */
-		p->signo = SIGPIPE;
-		kill_vm(p);
-	}
-}
-
-/* Kernel log bytes: complete lines go to stderr, the rest waits. */
-static void
-on_log(struct pump *p)
-{
-	struct vm *vm = p->vm;
-	ssize_t n = read(vm->from_log, p->buf, IO_CHUNK);
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	relay_log(&vm->logline, p->buf, n, STDERR_FILENO,
-		  vm->linux_boot ? &vm->panic : NULL);
-	if (n <= 0) {
-		close(vm->from_log);
-		vm->from_log = -1;
-	}
+	if (waitpid(vm->pid, &vm->wstatus, WNOHANG) == vm->pid)
+		p->guest_gone = vm->exited = true;
 }
 
 static void
-on_stdin(struct pump *p)
+kick_chan(struct pump *p)
 {
-	ssize_t n = read(STDIN_FILENO, p->buf, IO_CHUNK);
+	struct vm *vm = p->ctx;
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		p->stdin_open = false;
-		console_queue_eof(&p->vm->con);
-		return;
-	}
-	console_queue_input(&p->vm->con, p->buf, (size_t)n);
-}
-
-static void
-on_guest_writable(struct pump *p)
-{
-	struct console *c = &p->vm->con;
-	ssize_t n = write(p->vm->to_guest, console_pending_data(c), console_pending(c));
-
-	if (n > 0)
-		console_consumed(c, (size_t)n);
-	else if (n < 0 && errno != EAGAIN && errno != EINTR)
-		console_consumed(c, console_pending(c));   /* the VM is gone */
-}
-
-static void
-on_signal(struct pump *p)
-{
-	struct signalfd_siginfo si;
-
-	if (read(p->vm->sigfd, &si, sizeof si) != sizeof si)
-		return;
-	if (si.ssi_signo == SIGCHLD) {
-		if (waitpid(p->vm->pid, &p->vm->wstatus, WNOHANG) == p->vm->pid)
-			p->vm->exited = true;
-		return;
-	}
-	if (!p->signo)
-		p->signo = (int)si.ssi_signo;
-	kill_vm(p);
+	if (vm->chan)
+		chan_kick(vm->chan);
 }
 
 static int
-poll_timeout(struct pump *p)
+chan_fd(struct pump *p)
 {
-	double left;
+	struct vm *vm = p->ctx;
 
-	if (!p->deadline || p->timed_out)
-		return -1;
-	left = p->deadline - relay_now();
-	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+	return vm->chan && !p->signo ? chan_event_fd(vm->chan) : -1;
 }
 
 static void
-pump_once(struct pump *p)
+on_chan_event(struct pump *p)
 {
-	struct vm *vm = p->vm;
-	/* on the fast path, stdin is the channel thread's */
-	struct pollfd fds[6] = {
-		{ vm->sigfd, POLLIN, 0 },
-		{ vm->from_guest, POLLIN, 0 },
-		{ p->stdin_open && !vm->chan && console_queued(&vm->con) < (1 << 20) &&
-		  !vm->exited ? STDIN_FILENO : -1, POLLIN, 0 },
-		{ console_pending(&vm->con) && !vm->exited ? vm->to_guest : -1,
-		  POLLOUT, 0 },
-		{ vm->from_log, POLLIN, 0 },
-		{ vm->chan && !p->signo ? chan_event_fd(vm->chan) : -1, POLLIN, 0 },
-	};
-	int n = poll(fds, 6, poll_timeout(p));
+	struct vm *vm = p->ctx;
 
-	if (n == 0 && p->deadline && !p->timed_out) {
-		p->timed_out = true;
-		kill_vm(p);
-		return;
-	}
-	if (n < 0)
-		return;
-	if (fds[0].revents)
-		on_signal(p);
-	if (fds[1].revents)
-		on_guest_output(p);
-	if (fds[2].revents)
-		on_stdin(p);
-	if (fds[3].revents)
-		on_guest_writable(p);
-	if (fds[4].revents)
-		on_log(p);
-	if (fds[5].revents && chan_broken(vm->chan) && !p->signo) {
-		p->signo = SIGPIPE;     /* as on_guest_output does */
+	if (chan_broken(vm->chan) && !p->signo) {
+		p->signo = SIGPIPE;     /* as a closed stdout on COM1 does */
 		kill_vm(p);
 	}
 }
 
+static const struct pump_hooks qemu_hooks = {
+	.stop = kill_vm,
+	.child = reap_vm,
+	.kick = kick_chan,
+	.extra_fd = chan_fd,
+	.on_extra = on_chan_event,
+};
+
+/* No exit frame, timeout or signal: what QEMU's own end says. */
 static int
-exit_status(struct pump *p, int *status, struct dv_err *e)
+qemu_status(struct vm *vm, int *status, struct dv_err *e)
 {
-	struct vm *vm = p->vm;
 	int code;
 
-	if (p->timed_out) {
-		*status = 124;
-		return dv_errf(e, "timed out after %g s; the VM was stopped",
-			       vm->timeout);
-	}
-	if (p->signo) {
-		*status = 128 + p->signo;
-		return p->signo == SIGPIPE ? 0 : dv_errf(e, "interrupted by %s; the VM "
-							 "was stopped",
-							 strsignal(p->signo));
-	}
-	if (vm->con.have_status) {
-		*status = vm->con.status;
-		return 0;
-	}
 	if (vm->panic)
 		return dv_errf(e, "the kernel panicked: %s (the app's init must write its "
 			       "exit status to /dev/ttyS0 and power off)", vm->panic);
@@ -767,19 +648,24 @@ exit_status(struct pump *p, int *status, struct dv_err *e)
 static int
 qemu_wait(struct vm *vm, int *status, struct dv_err *e)
 {
-	struct pump p = { .vm = vm, .stdin_open = true };
+	struct pump p = {
+		.hooks = &qemu_hooks, .ctx = vm, .con = &vm->con, .sigfd = vm->sigfd,
+		.from_guest = &vm->from_guest, .to_guest = &vm->to_guest,
+		.log_in = &vm->from_log, .log_out = STDERR_FILENO,
+		.logline = &vm->logline, .panic = vm->linux_boot ? &vm->panic : NULL,
+		/* on the fast path, stdin is the channel thread's */
+		.stdin_open = !vm->chan, .timeout = vm->timeout,
+	};
 	int rc;
 
-	if (vm->timeout > 0)
-		p.deadline = relay_now() + vm->timeout;
-	p.buf = xmalloc(IO_CHUNK);
-	p.out = xmalloc(IO_CHUNK + 4);        /* a held exit frame, released */
+	pump_start(&p);
 	while (!vm->exited || vm->from_guest >= 0 || vm->from_log >= 0)
 		pump_once(&p);
 	chan_finish(vm->chan);          /* the rest of the guest's stdout */
-	rc = exit_status(&p, status, e);
-	free(p.buf);
-	free(p.out);
+	rc = pump_exit_status(&p, "the VM was stopped", status, e);
+	if (rc == 1)
+		rc = qemu_status(vm, status, e);
+	pump_release(&p);
 	return rc;
 }
 

@@ -11,16 +11,15 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "boot.h"
 #include "cokernel.h"
 #include "fs.h"
 #include "host.h"
+#include "pump.h"
+#include "relay.h"
 #include "tool.h"
-
-#define IO_CHUNK 65536
 
 static void
 hold_signals(struct vm *vm)
@@ -280,15 +279,6 @@ cokernel_attach(struct vm *vm, char *const argv[], struct dv_err *e)
 	return 0;
 }
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* e's message, kept in saved so that e can be written from it. */
 static const char *
 first_error(const struct dv_err *e, struct dv_err *saved)
@@ -297,118 +287,26 @@ first_error(const struct dv_err *e, struct dv_err *saved)
 	return saved->msg;
 }
 
-struct pump {
-	struct vm *vm;
-	bool stdin_open, exited, timed_out;
-	double deadline;
-	int wstatus;
-	unsigned char buf[IO_CHUNK], out[IO_CHUNK];
-};
-
-static void
-on_output(struct pump *p)
-{
-	ssize_t n = read(p->vm->from_guest, p->buf, sizeof p->buf);
-	size_t m;
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		close(p->vm->from_guest);
-		p->vm->from_guest = -1;
-		return;
-	}
-	m = console_decode(&p->vm->con, p->buf, (size_t)n, p->out);
-	if (m && fs_write_all(STDOUT_FILENO, p->out, m) < 0 && !p->vm->signo)
-		p->vm->signo = SIGPIPE;
-}
-
-static void
-on_stdin(struct pump *p)
-{
-	ssize_t n = read(STDIN_FILENO, p->buf, sizeof p->buf);
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		p->stdin_open = false;
-		console_queue_eof(&p->vm->con);
-		return;
-	}
-	console_queue_input(&p->vm->con, p->buf, (size_t)n);
-}
-
-static void
-on_writable(struct pump *p)
-{
-	struct console *c = &p->vm->con;
-	ssize_t n = write(p->vm->to_guest, console_pending_data(c), console_pending(c));
-
-	if (n > 0)
-		console_consumed(c, (size_t)n);
-	else if (n < 0 && errno != EAGAIN && errno != EINTR)
-		console_consumed(c, console_pending(c));
-}
-
 /*
- * A signal came in: note it, and when the console tool has ended, stop
- * what it left in its process group now, while that group id is still
- * surely its own.
+ * The console tool ended: stop what it left in its process group now,
+ * while that group id is still surely its own.
  */
 static void
 reap(struct pump *p)
 {
-	struct vm *vm = p->vm;
+	struct vm *vm = p->ctx;
+	int st;
 
-	signalled(vm);
 	if (vm->console_pid > 0 &&
-	    waitpid(vm->console_pid, &p->wstatus, WNOHANG) == vm->console_pid) {
+	    waitpid(vm->console_pid, &st, WNOHANG) == vm->console_pid) {
 		kill(-vm->console_pid, SIGKILL);
 		vm->console_pid = -1;
-		p->exited = true;
+		p->guest_gone = true;
 	}
 }
 
-static int
-poll_ms(struct pump *p)
-{
-	double left;
-
-	if (!p->deadline)
-		return -1;
-	left = p->deadline - now_seconds();
-	return left <= 0 ? 0 : (int)(left * 1000) + 1;
-}
-
-static void
-pump_once(struct pump *p)
-{
-	struct vm *vm = p->vm;
-	bool input = vm->to_guest >= 0 && !p->exited;
-	struct pollfd fds[4] = {
-		{ vm->sigfd, POLLIN, 0 },
-		{ vm->from_guest, POLLIN, 0 },
-		{ input && p->stdin_open && console_queued(&vm->con) < (1 << 20)
-			  ? STDIN_FILENO : -1, POLLIN, 0 },
-		{ input && console_pending(&vm->con) ? vm->to_guest : -1, POLLOUT, 0 },
-	};
-	int n = poll(fds, 4, poll_ms(p));
-
-	if (n == 0 && p->deadline) {
-		p->timed_out = true;
-		return;
-	}
-	if (n < 0)
-		return;
-	if (fds[0].revents)
-		reap(p);
-	if (fds[1].revents)
-		on_output(p);
-	if (fds[2].revents)
-		on_stdin(p);
-	if (fds[3].revents)
-		on_writable(p);
-}
+/* a signal ends the loop (cokernel_wait), which then stops the tool */
+static const struct pump_hooks cokernel_hooks = { .child = reap };
 
 /*
  * After the exit frame: give the console tool a second to end by itself,
@@ -418,21 +316,40 @@ pump_once(struct pump *p)
 static void
 linger(struct pump *p)
 {
-	struct vm *vm = p->vm;
-	double until = now_seconds() + 1.0;
+	struct vm *vm = p->ctx;
+	double until = relay_now() + 1.0;
 
-	while (!p->exited && now_seconds() < until) {
+	while (!p->guest_gone && relay_now() < until) {
 		struct pollfd fds[2] = { { vm->sigfd, POLLIN, 0 },
 					 { vm->from_guest, POLLIN, 0 } };
-		if (poll(fds, 2, (int)((until - now_seconds()) * 1000) + 1) <= 0)
+		if (poll(fds, 2, (int)((until - relay_now()) * 1000) + 1) <= 0)
 			continue;
 		if (fds[0].revents)
-			reap(p);
-		if (fds[1].revents && read(vm->from_guest, p->buf, sizeof p->buf) <= 0) {
+			pump_signal(p);
+		if (fds[1].revents && read(vm->from_guest, p->buf, PUMP_CHUNK) <= 0) {
 			close(vm->from_guest);
 			vm->from_guest = -1;
 		}
 	}
+}
+
+/* The app's status, or why there is none. */
+static int
+console_status(struct pump *p, int *status, struct dv_err *e)
+{
+	int rc;
+
+	if (p->con->have_status) {
+		*status = p->con->status;
+		linger(p);
+		return 0;
+	}
+	rc = pump_exit_status(p, "the co-kernel was stopped", status, e);
+	if (rc != 1)
+		return rc;
+	*status = 1;
+	return dv_errf(e, "the console ended without the app's exit status "
+		       "(the kernel may have crashed; its log is above)");
 }
 
 /* The kernel log the system keeps (ihkosctl kmsg), to stderr or --log. */
@@ -461,38 +378,23 @@ print_log(struct vm *vm, struct dv_err *e)
 int
 cokernel_wait(struct vm *vm, int *status, struct dv_err *e)
 {
-	struct pump *p = xcalloc(1, sizeof *p);
+	struct pump p = {
+		.hooks = &cokernel_hooks, .ctx = vm, .con = &vm->con, .sigfd = vm->sigfd,
+		.from_guest = &vm->from_guest, .to_guest = &vm->to_guest,
+		.stdin_open = true, .timeout = vm->timeout, .signo = vm->signo,
+	};
 	struct dv_err u = { "" }, saved;
-	int rc = 0;
+	int rc;
 
-	p->vm = vm;
-	p->stdin_open = true;
-	if (vm->timeout > 0)
-		p->deadline = now_seconds() + vm->timeout;
+	pump_start(&p);
 	/* the exit frame ends the run: some consoles (jailhouse console -f)
 	 * never end by themselves */
-	while (!vm->con.have_status && !vm->signo && !p->timed_out &&
-	       (vm->from_guest >= 0 || !p->exited))
-		pump_once(p);
-	if (vm->con.have_status) {
-		*status = vm->con.status;
-		linger(p);
-	}
-	else if (p->timed_out) {
-		*status = 124;
-		rc = dv_errf(e, "timed out after %g s; the co-kernel was stopped",
-			     vm->timeout);
-	} else if (vm->signo) {
-		*status = 128 + vm->signo;
-		rc = vm->signo == SIGPIPE ? 0 : dv_errf(e, "interrupted by %s; the "
-							 "co-kernel was stopped",
-							 strsignal(vm->signo));
-	} else {
-		*status = 1;
-		rc = dv_errf(e, "the console ended without the app's exit status "
-			     "(the kernel may have crashed; its log is above)");
-	}
-	free(p);
+	while (!vm->con.have_status && !p.signo && !p.timed_out &&
+	       (vm->from_guest >= 0 || !p.guest_gone))
+		pump_once(&p);
+	rc = console_status(&p, status, e);
+	vm->signo = p.signo;
+	pump_release(&p);
 	if (vm->console_pid > 0) {
 		kill(-vm->console_pid, SIGKILL);
 		waitpid(vm->console_pid, NULL, 0);

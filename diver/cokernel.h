@@ -8,9 +8,9 @@
  * failure; each reservation step (a tool run or a sysfs write) journaled
  * before it happens; a work directory for generated files; the console
  * tool that carries the app's stdin and stdout (framed, console.h), with
- * --timeout; the exit status.  Each backend only says which steps, in
- * which order, with which undo.
- * Does not own: the steps themselves.
+ * --timeout, through pump.h's loop; the exit status.  Each backend only
+ * says which steps, in which order, with which undo.
+ * Does not own: the steps themselves; the console loop (pump.h).
  */
 #ifndef DIVER_COKERNEL_H
 #define DIVER_COKERNEL_H
