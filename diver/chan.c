@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "strbuf.h"
 
 /*
@@ -189,26 +190,6 @@ kick_guest(struct chan *c)
 	}
 }
 
-static int
-write_out(struct chan *c, const unsigned char *b, size_t n)
-{
-	while (n) {
-		ssize_t w = write(c->out_fd, b, n);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { c->out_fd, POLLOUT, 0 };
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The guest's stdout ring onto out_fd; 1 when something moved. */
 static int
 move_out(struct chan *c)
@@ -223,7 +204,7 @@ move_out(struct chan *c)
 	if (n > CHAN_RING_SIZE - off)
 		n = CHAN_RING_SIZE - off;
 	if (!atomic_load(&c->broken) &&
-	    write_out(c, c->map + CHAN_OUT_OFF + off, n) < 0) {
+	    fs_write_all(c->out_fd, c->map + CHAN_OUT_OFF + off, n) < 0) {
 		/* the reader went away: say so, and take the rest unread */
 		atomic_store(&c->broken, true);
 		eventfd_signal(c->event_fd);

@@ -4,8 +4,6 @@
  */
 #include "relay.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,21 +22,7 @@ relay_now(void)
 int
 relay_write_stdout(const unsigned char *b, size_t n)
 {
-	while (n) {
-		ssize_t w = write(STDOUT_FILENO, b, n);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { STDOUT_FILENO, POLLOUT, 0 };
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return fs_write_all(STDOUT_FILENO, b, n);
 }
 
 /* Linux's "Kernel panic - not syncing: MSG" among the first n bytes of s. */

@@ -93,7 +93,8 @@ int fs_check_relative(const char *path, const char *what, struct dv_err *e);
 int fs_create_beneath(const char *dir, const char *rel, bool executable,
 		      struct dv_err *e);
 
-/* Write all of len bytes, retrying short writes. */
+/* Write all of len bytes, retrying short writes (waiting when fd is
+ * non-blocking and full); -1 on an error (EPIPE). */
 int fs_write_all(int fd, const void *data, size_t len);
 
 /* fsync the directory holding path (after a rename into it). */
