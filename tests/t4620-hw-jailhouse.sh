@@ -8,22 +8,7 @@
 . "$SRC/tests/fake-sos/host.sh"
 require_cmd qemu-system-x86_64
 
-test_expect_success 'setup: an app on a kernel that declares hw' 'setup_net'
-NET=$(net_dir)
-use_home hw
-
-test_expect_success 'a full dive shows the app output and exit status' '
-	make_host &&
-	diver dive --timeout 60 -d hw --via jailhouse -c 2 -m 64M app -- world >out 2>err &&
-	grep "argument 1: world" out && grep -q "Hello from pebble" out &&
-	grep "pebble: app exited with status 0" err &&
-	host_unchanged && cp "$FAKE_LOG" "$TMP/full.calls"
-'
-
-test_expect_success 'the calls are the documented sequence' '
-	documented jailhouse >want && normalized >got &&
-	diff -u want got && test -s want
-'
+hw_full_dive jailhouse hw 2
 
 test_expect_success 'the cell description names the cores and memory' '
 	make_host &&

@@ -141,3 +141,26 @@ net_dir() {
 	d=$(ls -d "$TMP/home-hw/data/nets/"*/ 2>/dev/null | head -n1)
 	echo "${d%/}"
 }
+
+# hw_full_dive BACKEND MODE CPUS: the opening of every t46NN.  The net
+# (NET, home "hw"), then a full dive -d MODE --via BACKEND -c CPUS through
+# real QEMU: the app's output and status, the host as it was, and its
+# calls (kept in $TMP/full.calls) the documented sequence of BACKEND.
+hw_full_dive() {
+	HW_VIA=$1 HW_MODE=$2 HW_CPUS=$3
+	test_expect_success "setup: an app on a kernel that declares $HW_MODE" 'setup_net'
+	NET=$(net_dir)
+	use_home hw
+	test_expect_success 'a full dive shows the app output and exit status' '
+		make_host &&
+		diver dive --timeout 60 -d $HW_MODE --via $HW_VIA -c $HW_CPUS -m 64M \
+			app -- world >out 2>err &&
+		grep "argument 1: world" out && grep -q "Hello from pebble" out &&
+		grep "pebble: app exited with status 0" err &&
+		host_unchanged && cp "$FAKE_LOG" "$TMP/full.calls"
+	'
+	test_expect_success 'the calls are the documented sequence' '
+		documented $HW_VIA >want && normalized >got &&
+		diff -u want got && test -s want
+	'
+}
