@@ -106,12 +106,28 @@ on_writable(struct pump *p)
 		console_consumed(c, console_pending(c));   /* the VM is gone */
 }
 
+/*
+ * Console output that is already waiting goes out before a log line: the
+ * guest wrote it first, and the log may have come in after the loop last
+ * read the console (a line of stdout would be cut by the log line).
+ */
+static void
+drain_output(struct pump *p)
+{
+	struct pollfd f = { *p->from_guest, POLLIN, 0 };
+
+	if (*p->from_guest >= 0 && poll(&f, 1, 0) == 1 && f.revents)
+		on_output(p);
+}
+
 /* Kernel log bytes: complete lines go out, the rest waits (all at the end). */
 static void
 on_log(struct pump *p)
 {
-	ssize_t n = read(*p->log_in, p->buf, PUMP_CHUNK);
+	ssize_t n;
 
+	drain_output(p);
+	n = read(*p->log_in, p->buf, PUMP_CHUNK);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	relay_log(p->logline, p->buf, n, p->log_out, p->panic);

@@ -135,9 +135,11 @@ test_expect_success 'kernel log lines reach stderr whole, never cut by the conso
 	}
 	C
 	diver build -q lines >/dev/null 2>&1 &&
-	diver dive lines --accel tcg >both 2>&1 &&
-	test "$(grep -c "^log [0-9]* begins and ends$" both)" = 20 &&
-	test "$(grep -c "^OUT [0-9]*$" both)" = 20
+	for c in auto uart; do
+		diver dive lines --accel tcg --console $c >both 2>&1 &&
+		test "$(grep -c "^log [0-9]* begins and ends$" both)" = 20 &&
+		test "$(grep -c "^OUT [0-9]*$" both)" = 20 || exit 1
+	done
 '
 
 test_expect_success 'errors: no net, unknown mode, bad options' '
