@@ -184,7 +184,12 @@ test_expect_success 'the vCPU runs on a core of its own, the delegate on the oth
 		sleep 0.1
 	done
 	vcpu=$(grep -ls "CPU 0/TCG" /proc/$qemu/task/*/comm | head -n 1) &&
-	allowed=$(grep Cpus_allowed_list "${vcpu%/comm}/status" | cut -f2) &&
+	# diver pins the thread once QMP has named it: wait for that, up to 3 s
+	for i in $(seq 30); do
+		allowed=$(grep Cpus_allowed_list "${vcpu%/comm}/status" | cut -f2)
+		[ "$allowed" = "$(($(nproc) - 1))" ] && break
+		sleep 0.1
+	done
 	wait && echo "vCPU allowed on: $allowed" &&
 	test "$allowed" = "$(($(nproc) - 1))"
 '
