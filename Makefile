@@ -76,10 +76,12 @@ $(BUILD)/tests/%_test: $(BUILD)/obj/tests/unit/%_test.o $(BUILD)/obj/tests/unit/
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
 
-# tests/unit/diver_NAME_test.c tests diver/NAME.c (pure logic of the client)
+# tests/unit/diver_NAME_test.c tests diver/NAME.c (pure logic of the client),
+# with the other diver/ objects a line below names for it
 $(BUILD)/tests/diver_%_test: $(BUILD)/obj/tests/unit/diver_%_test.o $(BUILD)/obj/diver/%.o $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/diver/$*.o $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(filter $(BUILD)/obj/diver/%.o,$^) $(BUILD)/obj/tests/unit/harness.o $(LIBDIVER) $(LIBS)
+$(BUILD)/tests/diver_pump_test: $(BUILD)/obj/diver/console.o $(BUILD)/obj/diver/relay.o
 
 tests: $(BINS) $(UNIT_BINS)
 
