@@ -17,7 +17,7 @@ CC = gcc
 SAN ?=
 BUILD ?= build
 
-PKGS := libarchive libzstd libcurl jansson libcmark openssl libvirt
+PKGS := libarchive libzstd libcurl jansson libcmark-gfm openssl libvirt
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libcurl, libvirt, openssl and libarchive: headers only; lib/fetch.c opens
 # libcurl when a download starts, diver/backend_libvirt.c libvirt when a

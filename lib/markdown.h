@@ -1,5 +1,6 @@
 /*
- * markdown — CommonMark rendering; the only module that sees cmark.
+ * markdown — CommonMark rendering with GitHub's tables (cmark-gfm); the
+ * only module that sees cmark.
  *
  * Owns: turning the Markdown a publisher writes (README.md, the
  * "description" field) into HTML that is safe to put in a catalog page, and

@@ -95,3 +95,18 @@ TEST(empty_input)
 	free(s);
 	free(h);
 }
+
+TEST(tables_render_and_their_cells_are_words)
+{
+	const char *md = "| header | what |\n|---|---|\n| `stdio.h` | printf |\n";
+	char *s = html("| header | what |\n|---|---|\n| `stdio.h` | <script>x</script> |\n", 0);
+	char *t = markdown_to_text(md, strlen(md));
+
+	CHECK_CONTAINS(s, "<table>");
+	CHECK_CONTAINS(s, "<th>header</th>");
+	CHECK_CONTAINS(s, "<td><code>stdio.h</code></td>");
+	CHECK(!strstr(s, "<script"));
+	CHECK_STR(t, "header what stdio.h printf");
+	free(s);
+	free(t);
+}
