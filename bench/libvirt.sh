@@ -66,7 +66,7 @@ tl=$(best diver dive cat --via libvirt --accel tcg)
 
 echo "== diver --version, libvirt opened or linked" >&2
 gcc -o linked "$BUILD"/obj/diver/*.o "$BUILD/libdiver.a" \
-	$(pkg-config --libs libarchive libzstd jansson libcmark openssl) \
+	$(pkg-config --libs libarchive libzstd jansson libcmark-gfm openssl) \
 	-Wl,--no-as-needed $(pkg-config --libs libvirt) -lpthread -ldl
 hyperfine -N -w 10 -r 200 --export-json v1.json "$BUILD/bin/diver --version" >&2
 hyperfine -N -w 10 -r 200 --export-json v2.json "./linked --version" >&2
