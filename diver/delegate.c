@@ -342,19 +342,30 @@ handle_close(struct handle *h)
 	*h = (struct handle){ 0 };
 }
 
-static int64_t
-op_close(struct call *c)
+/* The request's one handle, a file's or a directory's; 0 or -errno. */
+static int
+take_any_handle(struct call *c, struct handle **h)
 {
 	struct deleg_fd a;
-	struct handle *h;
 	int r;
 
 	if ((r = take_only(c, &a, sizeof a)) < 0)
 		return r;
 	if (a.reserved)
 		return -DELEG_EINVAL;
-	if (!(h = handle_get(c->d, a.fd, false)) && !(h = handle_get(c->d, a.fd, true)))
+	if (!(*h = handle_get(c->d, a.fd, false)) && !(*h = handle_get(c->d, a.fd, true)))
 		return -DELEG_EBADF;
+	return 0;
+}
+
+static int64_t
+op_close(struct call *c)
+{
+	struct handle *h;
+	int r;
+
+	if ((r = take_any_handle(c, &h)) < 0)
+		return r;
 	handle_close(h);
 	return 0;
 }
@@ -404,16 +415,11 @@ answer_stat(struct call *c, int fd)
 static int64_t
 op_fstat(struct call *c)
 {
-	struct deleg_fd a;
 	struct handle *h;
 	int r;
 
-	if ((r = take_only(c, &a, sizeof a)) < 0)
+	if ((r = take_any_handle(c, &h)) < 0)
 		return r;
-	if (a.reserved)
-		return -DELEG_EINVAL;
-	if (!(h = handle_get(c->d, a.fd, false)) && !(h = handle_get(c->d, a.fd, true)))
-		return -DELEG_EBADF;
 	return answer_stat(c, h->fd);
 }
 
