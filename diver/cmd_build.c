@@ -106,11 +106,7 @@ load_app(const char *dir, struct app *a, struct dv_err *e)
 	return rc;
 }
 
-/*
- * The compiler of the kernel's toolchain when diver installed it (its
- * toolchain.json names it), else NULL: the host's gcc.
- */
-static char *
+char *
 toolchain_cc(const struct home *h, const struct kernel *k)
 {
 	char *cc, *dir, *json;

@@ -303,33 +303,6 @@ subject_release(struct subject *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* The compiler of the kernel's toolchain when diver installed it. */
-static char *
-installed_cc(const struct home *h, const struct kernel *k)
-{
-	char *dir, *json, *cc = NULL;
-	const char *rel;
-	jv *tj;
-
-	if (!k->toolchain_name)
-		return NULL;
-	dir = xasprintf("%s/toolchains/%s-%s", h->data, k->toolchain_name,
-			k->toolchain_version);
-	json = fs_join(dir, "toolchain.json");
-	tj = fs_is_file(json) ? jv_load_file(json, 65536, NULL) : NULL;
-	rel = jv_str(jv_get(tj, "cc"));
-	if (rel && fs_check_relative(rel, "cc", NULL) == 0)
-		cc = fs_join(dir, rel);
-	if (cc && access(cc, X_OK) < 0) {
-		free(cc);
-		cc = NULL;
-	}
-	jv_free(tj);
-	free(json);
-	free(dir);
-	return cc;
-}
-
 /* Load kjson into s and pick the variant vname (default: default). */
 static int
 subject_load(struct subject *s, const char *kjson, const char *vname,
@@ -367,7 +340,7 @@ from_release_dir(const struct home *h, const char *dir, const char *vname,
 		return -1;
 	subject_files(s, dir);
 	s->where = xstrdup(dir);
-	s->cc = installed_cc(h, &s->k);
+	s->cc = toolchain_cc(h, &s->k);
 	return 0;
 }
 
@@ -391,7 +364,7 @@ from_ref(const struct home *h, const char *refstr, struct subject *s,
 		goto out;
 	subject_files(s, unpacked);
 	s->where = xasprintf("source %s", res.src->name);
-	s->cc = installed_cc(h, &s->k);
+	s->cc = toolchain_cc(h, &s->k);
 	rc = 0;
 out:
 	free(unpacked);
@@ -421,7 +394,7 @@ from_net(const struct home *h, const struct net *n, struct subject *s,
 			s->image = fs_join(kit, "image");
 			s->kit = xstrdup(kit);
 			s->where = xasprintf("net %s", n->id);
-			s->cc = installed_cc(h, &s->k);
+			s->cc = toolchain_cc(h, &s->k);
 		}
 	} else {
 		ref = xasprintf("%s:%s@%s", name, jv_str(jv_get(k, "variant")),

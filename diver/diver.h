@@ -108,6 +108,12 @@ int cache_fetch(const struct home *h, const struct resolved *res, struct dv_err 
  */
 int toolchain_install(const struct home *h, struct source *src,
 		      const struct kernel *k, char **dir, struct dv_err *e);
+/*
+ * The compiler of the toolchain kernel k names, when it is installed (its
+ * toolchain.json names it and it runs), else NULL: the host's gcc.  Caller
+ * frees.  (cmd_build.c)
+ */
+char *toolchain_cc(const struct home *h, const struct kernel *k);
 
 /* --- net.c: built nets, data/nets/<id>/{image,net.json} --- */
 
