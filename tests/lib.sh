@@ -61,6 +61,8 @@ releases() {
 	ls "$SRC/kernels/$1" | grep -E '^[0-9]+\.[0-9]+\.[0-9]+$' | sort -rV
 }
 newest() { releases "$1" | head -n 1; }
+# newest_declares NAME TEXT: the newest release's kernel.json has TEXT.
+newest_declares() { grep -qF "$2" "$SRC/kernels/$1/$(newest "$1")/kernel.json"; }
 
 # test_skip DESC REASON: counts a skip and says why.
 test_skip() {

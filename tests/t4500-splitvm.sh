@@ -12,18 +12,13 @@ make_key key
 
 # The newest pebble and reef of the repository, or, while the newest do not
 # declare delegation yet, releases published from their sources.
-newest_declares() {
-	local k=$1 v
-	v=$(ls "$SRC/kernels/$k" | grep -E '^[0-9]+\.[0-9]+\.[0-9]+$' | sort -V | tail -n 1)
-	grep -q '"delegation": "deleg-1"' "$SRC/kernels/$k/$v/kernel.json"
-}
 
 dive() { diver dive --accel tcg "$@"; }
 
 test_expect_success 'setup: wc on pebble, cp on reef, a share with files' '
 	cp -R "$SRC/kernels" kernels &&
 	for k in pebble reef; do
-		newest_declares $k ||
+		newest_declares $k deleg-1 ||
 		diver publish "$SRC/kernels/$k" --to kernels --version 0.3.0-dev >/dev/null ||
 		exit 1
 	done &&
